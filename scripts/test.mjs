@@ -11,7 +11,11 @@ import { ensureServices } from './lib/services.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const TIERS = {
-  unit: { dirs: ['dist/src', 'dist/simulator', 'dist/test/unit', 'dist/sdk'], suffix: '.spec.js', concurrency: 2 },
+  unit: {
+    dirs: ['dist/src', 'dist/simulator', 'dist/test/unit', 'dist/sdk'],
+    suffix: '.spec.js',
+    concurrency: 2,
+  },
   integration: { dirs: ['dist/test/integration'], suffix: '.int-spec.js', concurrency: 1 },
   e2e: { dirs: ['dist/test/e2e'], suffix: '.e2e-spec.js', concurrency: 1 },
   chaos: { dirs: ['dist/test/chaos'], suffix: '.chaos-spec.js', concurrency: 1 },
@@ -41,7 +45,8 @@ function run(cmd, args, env = process.env) {
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const tiers = requested.length ? requested : ['unit', 'integration', 'e2e', 'chaos'];
-for (const t of tiers) if (!TIERS[t]) throw new Error(`unknown test tier "${t}" (known: ${Object.keys(TIERS)})`);
+for (const t of tiers)
+  if (!TIERS[t]) throw new Error(`unknown test tier "${t}" (known: ${Object.keys(TIERS)})`);
 
 await ensureServices();
 if (!process.argv.includes('--no-build') && run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
@@ -58,11 +63,15 @@ await admin.query(`CREATE DATABASE "${dbName}"`);
 let failed = false;
 try {
   // The wasm schema engine needs --experimental-wasm-modules, so migrations run in a child process.
-  const migrated = spawnSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', 'scripts/db/migrate.mjs'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, DATABASE_URL: databaseUrl.toString() },
-  });
+  const migrated = spawnSync(
+    process.execPath,
+    ['--experimental-wasm-modules', '--no-warnings', 'scripts/db/migrate.mjs'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: databaseUrl.toString() },
+    },
+  );
   if (migrated.status !== 0) throw new Error('applying migrations to the test database failed');
   const env = {
     ...process.env,

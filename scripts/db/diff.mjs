@@ -4,7 +4,14 @@
 // `npm run db:diff -- <name>`       writes that SQL as prisma/migrations/<timestamp>_<name>/migration.sql
 import { mkdirSync, writeFileSync, existsSync, readFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { openEngine, schemaFiles, schemaPath, migrationsDir, databaseUrlFromEnv, NO_FILTER } from './engine.mjs';
+import {
+  openEngine,
+  schemaFiles,
+  schemaPath,
+  migrationsDir,
+  databaseUrlFromEnv,
+  NO_FILTER,
+} from './engine.mjs';
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');
@@ -18,7 +25,10 @@ let sql;
 try {
   const res = await engine.diff({
     from: existsSync(snapshotPath)
-      ? { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: readFileSync(snapshotPath, 'utf8') }] }
+      ? {
+          tag: 'schemaDatamodel',
+          files: [{ path: 'schema.prisma', content: readFileSync(snapshotPath, 'utf8') }],
+        }
       : { tag: 'empty' },
     to: { tag: 'schemaDatamodel', files: schemaFiles() },
     script: true,
@@ -36,7 +46,9 @@ if (check) {
     console.log('Migrations match prisma/schema.prisma.');
     process.exit(0);
   }
-  console.error('prisma/schema.prisma has changes no migration captures. Run `npm run db:diff -- <name>`:\n' + sql);
+  console.error(
+    'prisma/schema.prisma has changes no migration captures. Run `npm run db:diff -- <name>`:\n' + sql,
+  );
   process.exit(2);
 }
 if (!name) {
@@ -52,6 +64,7 @@ const dir = path.join(migrationsDir, `${stamp}_${name.replace(/[^a-z0-9_]+/gi, '
 mkdirSync(dir, { recursive: true });
 writeFileSync(path.join(dir, 'migration.sql'), sql + '\n');
 const lock = path.join(migrationsDir, 'migration_lock.toml');
-if (!existsSync(lock)) writeFileSync(lock, '# Do not edit: written by npm run db:diff\nprovider = "postgresql"\n');
+if (!existsSync(lock))
+  writeFileSync(lock, '# Do not edit: written by npm run db:diff\nprovider = "postgresql"\n');
 copyFileSync(schemaPath, snapshotPath);
 console.log(`Wrote ${path.relative(process.cwd(), dir)}/migration.sql`);

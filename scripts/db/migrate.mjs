@@ -9,7 +9,11 @@ export async function migrate({ databaseUrl = databaseUrlFromEnv(), quiet = fals
     const out = await engine.applyMigrations({ migrationsList: loadMigrations(), filters: NO_FILTER });
     if (!quiet) {
       const names = out.appliedMigrationNames;
-      console.log(names.length ? `Applied ${names.length} migration(s): ${names.join(', ')}` : 'Database is up to date.');
+      console.log(
+        names.length
+          ? `Applied ${names.length} migration(s): ${names.join(', ')}`
+          : 'Database is up to date.',
+      );
     }
     return out.appliedMigrationNames;
   } finally {

@@ -78,7 +78,9 @@ export async function ensureServices({ log = console.log } = {}) {
       }
     }
     if (!up) {
-      throw new Error(`${svc.name} is not reachable on ${host}:${port} and could not be started. ${svc.howTo}`);
+      throw new Error(
+        `${svc.name} is not reachable on ${host}:${port} and could not be started. ${svc.howTo}`,
+      );
     }
     log(`${svc.name} started.`);
   }

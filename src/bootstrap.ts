@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { ConfigError, loadAppConfig } from './config/load-app-config';
+import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { requestIdFor } from './common/http/request-id';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { createRootLogger, PinoNestLogger } from './infra/logging/logger';
+import { MetricsService } from './modules/metrics/metrics.service';
+
+/** Reads and validates the environment, or prints which variables are wrong and exits (fail fast). */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadAppConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Builds the API application (shared by main.ts and the e2e tests): Fastify with our body limit, trusted
+ * proxies and request ids; one error envelope; strict validation; metrics; OpenAPI at /docs and /docs-json.
+ */
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const logger = createRootLogger(config.logLevel, 'api');
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    // One 'request completed' line per request is written by our onResponse hook (with the partner id).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+    // Errors Fastify raises before any route runs (an undecodable URL) get our envelope too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .status(400)
+        .type('application/json; charset=utf-8')
+        .send({ error: 'VALIDATION_ERROR', message: error.message, requestId: request.id });
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+  const filter = new ApiExceptionFilter();
+  app.useGlobalFilters(filter);
+  app.useGlobalPipes(createValidationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (request.partner)
+      metrics.partnerRequests.inc({ partner: request.partner.id, status: String(reply.statusCode) });
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        partner: request.partner?.id,
+      },
+      'request completed',
+    );
+  });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('MexicoP2P-compatible Partner API (TruBit OTC gateway)')
+    .setDescription(
+      'Sell USDT for MXN paid by SPEI. Errors are `{error, message}`; see the error codes in each operation.',
+    )
+    .setVersion('1.0')
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'apiKey')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'admin')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'docs-json',
+  });
+
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

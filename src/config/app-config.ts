@@ -1,0 +1,37 @@
+// The typed configuration every module receives (never process.env).
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string; bodyLimitBytes: number; trustedProxies: string[] };
+  logLevel: string;
+  database: { url: string; poolSize: number };
+  redis: { url: string; prefix: string };
+  admin: { token: string };
+  masterKey: Buffer;
+  auth: { bcryptCost: number; cacheTtlMs: number; failuresPerMinute: number };
+  trubit: {
+    baseUrl: string;
+    apiKey: string;
+    apiSecret: string;
+    callbackPublicKey: string;
+    recvWindowMs: number;
+    timeoutMs: number;
+    country: string;
+    breaker: {
+      errorThresholdPercentage: number;
+      resetTimeoutMs: number;
+      volumeThreshold: number;
+      rollingCountTimeoutMs: number;
+    };
+    limiter: { weightPerMinute: number; ordersPerSecond: number; maxWaitMs: number };
+  };
+  webhooks: { allowInsecure: boolean; timeoutMs: number };
+  trading: {
+    quoteTtlSeconds: number;
+    orderTtlMinutes: number;
+    kycThresholdMxn: number;
+    exchangeRateCacheMs: number;
+  };
+  reconcile: { intervalMs: number };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
