@@ -7,6 +7,17 @@ import { AdminModule } from './modules/admin/admin.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { PartnersModule } from './modules/partners/partners.module';
+import { QueueModule } from './infra/queue/queue.module';
+import { TrubitGatewayModule } from './modules/trubit/trubit-gateway.module';
+import { UsersModule } from './modules/users/users.module';
+import { KycModule } from './modules/kyc/kyc.module';
+import { ExchangeRateModule } from './modules/exchange-rate/exchange-rate.module';
+import { QuotesModule } from './modules/quotes/quotes.module';
+import { OrdersModule } from './modules/orders/orders.module';
+import { FundingModule } from './modules/funding/funding.module';
+import { CallbacksModule } from './modules/callbacks/callbacks.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
+import { ReconciliationModule } from './modules/reconciliation/reconciliation.module';
 
 /** The API process: partner, admin and callback HTTP. */
 @Module({})
@@ -22,6 +33,17 @@ export class AppModule {
         PartnersModule,
         AdminModule,
         HealthModule,
+        QueueModule,
+        TrubitGatewayModule,
+        UsersModule,
+        KycModule,
+        ExchangeRateModule,
+        QuotesModule,
+        OrdersModule,
+        FundingModule,
+        CallbacksModule,
+        WebhooksModule,
+        ReconciliationModule,
       ],
     };
   }

@@ -12,6 +12,8 @@ import { requestIdFor } from './common/http/request-id';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { createRootLogger, PinoNestLogger } from './infra/logging/logger';
 import { MetricsService } from './modules/metrics/metrics.service';
+import type { INestApplicationContext } from '@nestjs/common';
+import { WorkerModule } from './worker.module';
 
 /** Reads and validates the environment, or prints which variables are wrong and exits (fail fast). */
 export function loadConfigOrExit(): AppConfig {
@@ -93,6 +95,18 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     jsonDocumentUrl: 'docs-json',
   });
 
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+/** Builds the worker process (BullMQ processors) as an application context; shared by worker.ts and tests. */
+export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
+  const logger = createRootLogger(config.logLevel, 'worker');
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: new PinoNestLogger(logger),
+  });
+  // SIGTERM/SIGINT close the context: BullMQ workers finish their in-flight jobs before the process exits.
   app.enableShutdownHooks();
   await app.init();
   return app;

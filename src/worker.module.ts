@@ -4,6 +4,12 @@ import { ConfigModule } from './config/config.module';
 import { PrismaModule } from './infra/prisma/prisma.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { QueueModule } from './infra/queue/queue.module';
+import { TrubitGatewayModule } from './modules/trubit/trubit-gateway.module';
+import { OrdersWorkerModule } from './modules/orders/orders-worker.module';
+import { CallbacksWorkerModule } from './modules/callbacks/callbacks-worker.module';
+import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
+import { ReconciliationWorkerModule } from './modules/reconciliation/reconciliation-worker.module';
 
 /** The worker process: BullMQ processors (outbox relay, submission, webhooks, reconciliation). */
 @Module({})
@@ -11,7 +17,18 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), PrismaModule, RedisModule, MetricsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        PrismaModule,
+        RedisModule,
+        MetricsModule,
+        QueueModule,
+        TrubitGatewayModule,
+        OrdersWorkerModule,
+        CallbacksWorkerModule,
+        WebhooksWorkerModule,
+        ReconciliationWorkerModule,
+      ],
     };
   }
 }

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Outbox relay and signed webhook delivery. */
+@Module({})
+export class WebhooksWorkerModule {}
