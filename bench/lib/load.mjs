@@ -1,0 +1,32 @@
+import autocannon from 'autocannon';
+
+/**
+ * Drives `url` with autocannon (the same load tool and settings for a scenario and its baseline) after a short
+ * warm-up, and returns throughput and latency percentiles. `requests` may carry per-request bodies.
+ */
+export async function load({
+  url,
+  connections,
+  durationSec,
+  warmupSec = 2,
+  method = 'GET',
+  headers = {},
+  body,
+  setupRequest,
+  expectStatus,
+}) {
+  const base = { url, connections, method, headers, body, setupRequest, timeout: 10 };
+  if (warmupSec > 0) await autocannon({ ...base, duration: warmupSec });
+  const r = await autocannon({ ...base, duration: durationSec });
+  const ok = expectStatus ? (r.statusCodeStats?.[expectStatus]?.count ?? 0) : r['2xx'];
+  return {
+    rps: r.requests.average,
+    total: r.requests.total,
+    ok,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
+  };
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// `npm run bench [-- scenario …]`: starts the gateway stack (simulator + API + worker) on a fresh database and
+// Redis prefix, runs each scenario against its baseline measured in the same run with the same load tool,
+// prints a summary table (ratios, p50/p99), and writes bench/results/latest.json + latest.svg.
+import path from 'node:path';
+import pg from 'pg';
+import { startStack } from '../scripts/lib/stack.mjs';
+import { report } from './lib/report.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const ALL = ['auth', 'quotes', 'orders', 'callbacks', 'webhooks'];
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = requested.length ? requested : ALL;
+for (const n of names)
+  if (!ALL.includes(n)) throw new Error(`unknown scenario "${n}" (known: ${ALL.join(', ')})`);
+
+const durationSec = Number(process.env.BENCH_DURATION ?? 10);
+const started = Date.now();
+const progress = (msg) =>
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
+
+const dbName = 'gw_bench';
+const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
+const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+await admin.end();
+
+const env = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  PORT: process.env.BENCH_PORT ?? '3900',
+  SIM_PORT: process.env.BENCH_SIM_PORT ?? '4900',
+  DATABASE_URL: databaseUrl,
+  REDIS_PREFIX: `bench:${Date.now().toString(36)}:`,
+  ADMIN_TOKEN: 'bench-admin-token-0123456789',
+  WEBHOOK_ALLOW_INSECURE: 'true',
+  SIM_AUTO: '0',
+  SIM_SEED_BALANCES: 'USDT=100000000',
+  SIM_RATE_LIMIT_WEIGHT: '100000000',
+  SIM_ORDERS_PER_SECOND: '100000',
+  TRUBIT_WEIGHT_PER_MINUTE: '1000000',
+  TRUBIT_ORDERS_PER_SECOND: '10000',
+};
+progress(`starting the stack (scenarios: ${names.join(', ')}; ${durationSec}s per measurement)`);
+const stack = await startStack({ env, quiet: true, log: progress });
+const adminHeaders = { authorization: `Bearer ${env.ADMIN_TOKEN}`, 'content-type': 'application/json' };
+const ctx = {
+  ...stack,
+  durationSec,
+  progress,
+  databaseUrl,
+  async adminRequest(method, p, body) {
+    const res = await fetch(`${stack.apiUrl}${p}`, {
+      method,
+      headers: adminHeaders,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json();
+    if (res.status >= 400) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  },
+  createPartner(body) {
+    return ctx.adminRequest('POST', '/admin/v1/partners', {
+      name: `bench-${Math.random().toString(36).slice(2, 7)}`,
+      tier: 'ENTERPRISE',
+      kycModel: 'PARTNER_MANAGED',
+      ...body,
+    });
+  },
+};
+
+const results = [];
+let failed = false;
+try {
+  for (const name of names) {
+    const scenario = (await import(path.join(here, 'scenarios', `${name}.mjs`))).default;
+    progress(`scenario ${name}: ${scenario.description}`);
+    try {
+      const r = await scenario.run(ctx);
+      results.push({ name, description: scenario.description, ...r });
+    } catch (err) {
+      failed = true;
+      progress(`scenario ${name} could not run: ${err.message}`);
+      results.push({
+        name,
+        description: scenario.description,
+        error: err.message,
+        checks: [{ label: 'could not run', value: err.message, pass: false }],
+      });
+    }
+  }
+} finally {
+  await stack.stop();
+}
+report(results, path.join(here, 'results'));
+process.exit(failed ? 1 : 0);
