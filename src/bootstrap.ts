@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './common/openapi/openapi.document';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -14,6 +15,17 @@ import { createRootLogger, PinoNestLogger } from './infra/logging/logger';
 import { MetricsService } from './modules/metrics/metrics.service';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WorkerModule } from './worker.module';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+}
+const ROUTES = new WeakMap<object, RouteInfo[]>();
+
+/** Every HTTP route the API registered (method + Fastify path), e.g. to check the OpenAPI document against. */
+export function registeredRoutes(app: NestFastifyApplication): RouteInfo[] {
+  return ROUTES.get(app) ?? [];
+}
 
 /** Reads and validates the environment, or prints which variables are wrong and exits (fail fast). */
 export function loadConfigOrExit(): AppConfig {
@@ -52,6 +64,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
+    // Keeps the received bytes beside the parsed JSON (same parser, same body limit): TruBit callbacks are
+    // verified over the raw body (POST /callbacks/trubit).
+    rawBody: true,
   });
   const filter = new ApiExceptionFilter();
   app.useGlobalFilters(filter);
@@ -59,6 +74,12 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  const routes: RouteInfo[] = [];
+  ROUTES.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('X-Request-Id', request.id);
   });
@@ -82,18 +103,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     );
   });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('MexicoP2P-compatible Partner API (TruBit OTC gateway)')
-    .setDescription(
-      'Sell USDT for MXN paid by SPEI. Errors are `{error, message}`; see the error codes in each operation.',
-    )
-    .setVersion('1.0')
-    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'apiKey')
-    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'admin')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    jsonDocumentUrl: 'docs-json',
-  });
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 
   app.enableShutdownHooks();
   await app.init();
