@@ -3,6 +3,7 @@
 // Redis prefix, runs each scenario against its baseline measured in the same run with the same load tool,
 // prints a summary table (ratios, p50/p99), and writes bench/results/latest.json + latest.svg.
 import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
 import { startStack } from '../scripts/lib/stack.mjs';
 import { report } from './lib/report.mjs';
@@ -26,7 +27,12 @@ await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await admin.end();
 
+// The simulator signs callbacks with a key the bench knows, so the callback scenario can sign its own.
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const simPrivateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
 const env = {
+  SIM_RSA_PRIVATE_KEY: simPrivateKeyPem,
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
   PORT: process.env.BENCH_PORT ?? '3900',
@@ -49,6 +55,7 @@ const ctx = {
   ...stack,
   durationSec,
   progress,
+  simPrivateKeyPem,
   databaseUrl,
   async adminRequest(method, p, body) {
     const res = await fetch(`${stack.apiUrl}${p}`, {

@@ -17,7 +17,7 @@ export async function load({
 }) {
   const base = { url, connections, method, headers, body, setupRequest, timeout: 10 };
   if (warmupSec > 0) await autocannon({ ...base, duration: warmupSec });
-  const r = await autocannon({ ...base, duration: durationSec });
+  const r = await autocannon(amount ? { ...base, amount } : { ...base, duration: durationSec });
   const ok = expectStatus ? (r.statusCodeStats?.[expectStatus]?.count ?? 0) : r['2xx'];
   return {
     rps: r.requests.average,

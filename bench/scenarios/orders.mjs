@@ -1,0 +1,77 @@
+// Issue 4: POST /orders on a funded account with the simulator at zero latency: p99 ≤ 100 ms at 50 connections.
+// Every order needs its own quote, so quotes are created first and the load cycles through them once.
+import { load } from '../lib/load.mjs';
+
+const CLABE = '002010077777777771';
+
+export default {
+  name: 'orders',
+  description: 'POST /orders (funded, simulator latency 0) p99 at 50 connections',
+  async run(ctx) {
+    const connections = 50;
+    const count = Number(process.env.BENCH_ORDERS ?? 2000);
+    const { apiKey } = await ctx.createPartner({
+      limits: { requestsPerMinute: 1_000_000, dailyVolumeMxn: null, monthlyVolumeMxn: null },
+    });
+    const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' };
+    const post = async (p, body) => {
+      const res = await fetch(`${ctx.apiUrl}${p}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const json = await res.json();
+      if (res.status !== 201) throw new Error(`${p}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    await post('/api/v1/users', {
+      partnerUserRef: 'bench-orders',
+      kycAttestation: {
+        level: 'FULL',
+        provider: 'bench',
+        reference: 'r1',
+        verifiedAt: new Date().toISOString(),
+      },
+    });
+    ctx.progress(`orders: creating ${count} quotes`);
+    const quotes = [];
+    for (let i = 0; i < count; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, count - i) }, () =>
+          post('/api/v1/quotes', { type: 'SELL', amount: 5, partnerUserRef: 'bench-orders' }),
+        ),
+      );
+      quotes.push(...batch.map((q) => q.id));
+    }
+    let next = 0;
+    ctx.progress(`orders: ${count} POST /api/v1/orders at ${connections} connections`);
+    const result = await load({
+      url: `${ctx.apiUrl}/api/v1/orders`,
+      method: 'POST',
+      connections,
+      warmupSec: 0,
+      durationSec: 120,
+      amount: count,
+      headers,
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({
+          quoteId: quotes[next++ % quotes.length],
+          partnerUserRef: 'bench-orders',
+          sellerClabe: CLABE,
+        }),
+      }),
+    });
+    return {
+      measurements: [{ label: 'gateway: POST /api/v1/orders', ...result }],
+      checks: [
+        {
+          kind: 'latency',
+          label: 'orders p99 at 50 connections',
+          value: result.p99,
+          unit: ' ms',
+          decimals: 0,
+          target: '≤ 100 ms',
+          pass: result.p99 <= 100 && result.ok === count,
+        },
+        { kind: 'info', label: 'orders created (201)', value: result.ok, decimals: 0, target: `${count}` },
+      ],
+    };
+  },
+};
