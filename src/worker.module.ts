@@ -10,6 +10,7 @@ import { OrdersWorkerModule } from './modules/orders/orders-worker.module';
 import { CallbacksWorkerModule } from './modules/callbacks/callbacks-worker.module';
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 import { ReconciliationWorkerModule } from './modules/reconciliation/reconciliation-worker.module';
+import { KycWorkerModule } from './modules/kyc/kyc-worker.module';
 
 /** The worker process: BullMQ processors (outbox relay, submission, webhooks, reconciliation). */
 @Module({})
@@ -28,6 +29,7 @@ export class WorkerModule {
         CallbacksWorkerModule,
         WebhooksWorkerModule,
         ReconciliationWorkerModule,
+        KycWorkerModule,
       ],
     };
   }

@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { root } from './engine.mjs';
+// Not imported from engine.mjs: that module loads the wasm schema engine, which generation does not need.
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 const env = { ...process.env };
 env.PRISMA_SCHEMA_ENGINE_BINARY ??= existsSync('/bin/true') ? '/bin/true' : process.execPath;

@@ -9,6 +9,9 @@ export const QUEUES = {
   orderSubmission: '{order-submission}',
   trubitCallbacks: '{trubit-callbacks}',
   reconciliation: '{reconciliation}',
+  kycSync: '{kyc-sync}',
+  /** Repeatable jobs of the orders worker: funding watcher, idempotency-record purge. */
+  fundingWatch: '{funding-watch}',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -28,5 +31,6 @@ export interface TrubitCallbackJob {
 export const jobIds = {
   webhookDelivery: (deliveryId: string, series = 0) => `dlv:${deliveryId}:${series}`,
   orderSubmission: (orderId: string, attempt = 0) => `sub:${orderId}:${attempt}`,
-  trubitCallback: (callbackId: string) => `cb:${callbackId}`,
+  // BullMQ refuses a custom id with ':' unless it has exactly three parts, hence no "cb:<id>".
+  trubitCallback: (callbackId: string) => `cb-${callbackId}`,
 };

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "end_users" ADD COLUMN     "kycRequestedTier" "KycTier";
