@@ -8,6 +8,7 @@ export async function load({
   url,
   connections,
   durationSec,
+  amount,
   warmupSec = 2,
   method = 'GET',
   headers = {},
