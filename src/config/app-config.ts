@@ -24,14 +24,25 @@ export interface AppConfig {
     };
     limiter: { weightPerMinute: number; ordersPerSecond: number; maxWaitMs: number };
   };
-  webhooks: { allowInsecure: boolean; timeoutMs: number };
+  webhooks: {
+    allowInsecure: boolean;
+    timeoutMs: number;
+    /** Delay before attempt i of a series (0 s, 5 s, 5 min, 30 min, 2 h by default); length = maxAttempts. */
+    retryScheduleMs: number[];
+  };
   trading: {
     quoteTtlSeconds: number;
     orderTtlMinutes: number;
     kycThresholdMxn: number;
     exchangeRateCacheMs: number;
+    fundingWatchIntervalMs: number;
   };
-  reconcile: { intervalMs: number };
+  reconcile: {
+    intervalMs: number;
+    /** UNKNOWN submissions not found at TruBit after this long are submitted again. */
+    unknownGraceMs: number;
+    pageSize: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

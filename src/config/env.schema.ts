@@ -154,7 +154,8 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   @Max(10_000)
-  TRUBIT_ORDERS_PER_SECOND: number = 10;
+  // Below TruBit's documented 10 orders/s, so bursts from several instances never trip -1015.
+  TRUBIT_ORDERS_PER_SECOND: number = 8;
 
   @Transform(toInt)
   @IsInt()
@@ -175,6 +176,11 @@ export class EnvSchema {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS: number = 10_000;
 
+  /** Delay before each webhook delivery attempt (ms, comma-separated); its length is maxAttempts. */
+  @IsString()
+  @Matches(/^\d{1,8}(,\d{1,8}){0,19}$/, { message: 'must be 1–20 comma-separated millisecond delays' })
+  WEBHOOK_RETRY_SCHEDULE_MS: string = '0,5000,300000,1800000,7200000';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -192,6 +198,13 @@ export class EnvSchema {
   @Min(0)
   KYC_THRESHOLD_MXN: number = 32_000;
 
+  /** How often the funding watcher funds PENDING_DEPOSIT orders and expires unfunded ones. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  FUNDING_WATCH_INTERVAL_MS: number = 5000;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -203,6 +216,20 @@ export class EnvSchema {
   @Min(500)
   @Max(3_600_000)
   RECONCILE_INTERVAL_MS: number = 15_000;
+
+  /** How long an order/add with an unknown outcome may stay unfound at TruBit before it is submitted again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  RECONCILE_UNKNOWN_GRACE_MS: number = 20_000;
+
+  /** order/list page size used by reconciliation (each page costs the same weight). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(500)
+  RECONCILE_PAGE_SIZE: number = 100;
 
   @IsOptional()
   @IsString()

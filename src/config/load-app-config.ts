@@ -72,13 +72,22 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
         maxWaitMs: env.TRUBIT_LIMITER_MAX_WAIT_MS,
       },
     },
-    webhooks: { allowInsecure: env.WEBHOOK_ALLOW_INSECURE, timeoutMs: env.WEBHOOK_TIMEOUT_MS },
+    webhooks: {
+      allowInsecure: env.WEBHOOK_ALLOW_INSECURE,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number),
+    },
     trading: {
       quoteTtlSeconds: env.QUOTE_TTL_SECONDS,
       orderTtlMinutes: env.ORDER_TTL_MINUTES,
       kycThresholdMxn: env.KYC_THRESHOLD_MXN,
       exchangeRateCacheMs: env.EXCHANGE_RATE_CACHE_MS,
+      fundingWatchIntervalMs: env.FUNDING_WATCH_INTERVAL_MS,
     },
-    reconcile: { intervalMs: env.RECONCILE_INTERVAL_MS },
+    reconcile: {
+      intervalMs: env.RECONCILE_INTERVAL_MS,
+      unknownGraceMs: env.RECONCILE_UNKNOWN_GRACE_MS,
+      pageSize: env.RECONCILE_PAGE_SIZE,
+    },
   };
 }

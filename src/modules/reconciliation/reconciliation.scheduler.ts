@@ -1,0 +1,28 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@app/config/app-config';
+import { QUEUES } from '@app/infra/queue/queue.names';
+import { RECONCILE_PASS_JOB } from './reconciliation.processor';
+
+const SCHEDULER_ID = 'reconcile-pass';
+
+/**
+ * Registers the repeatable pass. Upserting is idempotent, so every worker replica may do it at start-up;
+ * BullMQ then produces one job per interval for the whole deployment.
+ */
+@Injectable()
+export class ReconciliationScheduler implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(QUEUES.reconciliation) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: this.config.reconcile.intervalMs },
+      { name: RECONCILE_PASS_JOB, opts: { removeOnComplete: 100, removeOnFail: 500 } },
+    );
+  }
+}
