@@ -1,6 +1,36 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '@app/common/idempotency/idempotency.module';
+import { Clock } from '@app/infra/clock/clock';
+import { FundingCoreModule } from '@app/modules/funding/funding-core.module';
+import { MerchantProvisioner } from './submission/merchant.provisioner';
+import { OrderSubmissionProcessor } from './submission/order-submission.processor';
+import { OrderSubmitter } from './submission/order-submitter.service';
+import { PayoutMethodProvisioner } from './submission/payout-method.provisioner';
+import { SubmissionQueue } from './submission/submission.queue';
+import { SubmissionRepository } from './submission/submission.repository';
 import { OrderTransitionService } from './transitions/order-transition.service';
+import { FundingWatchProcessor } from './watcher/funding-watch.processor';
+import { FundingWatchRepository } from './watcher/funding-watch.repository';
+import { FundingWatchScheduler } from './watcher/funding-watch.scheduler';
+import { FundingWatcher } from './watcher/funding-watcher.service';
 
 /** Worker side of orders: submission to TruBit and the funding watcher. */
-@Module({ providers: [OrderTransitionService], exports: [OrderTransitionService] })
+@Module({
+  imports: [FundingCoreModule, IdempotencyModule],
+  providers: [
+    OrderTransitionService,
+    SubmissionRepository,
+    MerchantProvisioner,
+    PayoutMethodProvisioner,
+    OrderSubmitter,
+    OrderSubmissionProcessor,
+    SubmissionQueue,
+    FundingWatchRepository,
+    FundingWatcher,
+    FundingWatchScheduler,
+    FundingWatchProcessor,
+    Clock,
+  ],
+  exports: [OrderTransitionService, SubmissionQueue, FundingWatcher],
+})
 export class OrdersWorkerModule {}

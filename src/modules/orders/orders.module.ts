@@ -1,7 +1,35 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '@app/common/idempotency/idempotency.module';
+import { Clock } from '@app/infra/clock/clock';
+import { AdminModule } from '@app/modules/admin/admin.module';
+import { FundingCoreModule } from '@app/modules/funding/funding-core.module';
 import { PartnersModule } from '@app/modules/partners/partners.module';
+import { AdminOrdersController } from './controllers/admin-orders.controller';
+import { OrdersController } from './controllers/orders.controller';
+import { OrderCreationRepository } from './repositories/order-creation.repository';
+import { OrdersRepository } from './repositories/orders.repository';
+import { OrderCancelService } from './services/order-cancel.service';
+import { OrderCreationService } from './services/order-creation.service';
+import { OrderLimits } from './services/order-limits.service';
+import { OrdersQueryService } from './services/orders-query.service';
+import { SubmissionQueue } from './submission/submission.queue';
 import { OrderTransitionService } from './transitions/order-transition.service';
 
 /** Partner order API: POST/GET /orders, GET /orders/:id, cancel; admin order views. */
-@Module({ imports: [PartnersModule], providers: [OrderTransitionService], exports: [OrderTransitionService] })
+@Module({
+  imports: [PartnersModule, AdminModule, IdempotencyModule, FundingCoreModule],
+  controllers: [OrdersController, AdminOrdersController],
+  providers: [
+    OrderTransitionService,
+    OrderCreationRepository,
+    OrdersRepository,
+    OrderLimits,
+    OrderCreationService,
+    OrdersQueryService,
+    OrderCancelService,
+    SubmissionQueue,
+    Clock,
+  ],
+  exports: [OrderTransitionService],
+})
 export class OrdersModule {}

@@ -1,5 +1,4 @@
 import { OrderStatus } from '@app/generated/prisma/enums';
-import { Prisma } from '@app/generated/prisma/client';
 import { Tx, writeOutboxEvent } from '@app/modules/outbox/outbox.writer';
 import { EVENT_FOR_STATUS } from '../state/order-state.machine';
 
@@ -42,7 +41,7 @@ export async function recordOrderEvent(
       partnerId: input.partnerId,
       sequence,
       event,
-      data: { status: input.status, ...input.details } as Prisma.InputJsonValue,
+      data: { status: input.status, ...input.details },
       createdAt: now,
     },
   });

@@ -45,11 +45,14 @@ export class OrderTransitionService {
     return this.prisma.$transaction(async (tx) => {
       const locked = await lockOrder(tx, { trubitOrderId: obs.trubitOrderId });
       if (!locked) return null;
-      // Record the freshest TruBit facts even when the partner status does not move (e.g. 10 → 30).
+      // Record the freshest TruBit facts even when the partner status does not move (e.g. 10 → 30), but
+      // never let a late or repeated callback (a 10 retried after the 60) take trubitStatus backwards.
+      const seen = await tx.order.findUnique({ where: { id: locked.id }, select: { trubitStatus: true } });
+      const fresher = Number.isFinite(code) && trubitStatusRank(code) >= trubitStatusRank(seen?.trubitStatus);
       await tx.order.update({
         where: { id: locked.id },
         data: {
-          trubitStatus: Number.isFinite(code) ? code : undefined,
+          trubitStatus: fresher ? code : undefined,
           trubitHasRefund: refund || undefined,
           trubitSeenAt: new Date(),
           cepTrackingKey: obs.traclingNumber ? obs.traclingNumber : undefined,
@@ -116,6 +119,12 @@ export class OrderTransitionService {
     }
     return { orderId, from, to, entered: path };
   }
+}
+
+/** Order of TruBit statuses along its machine (10 → 30/31 → 40 → 50 → terminal 60/70/80); unknown = 0. */
+function trubitStatusRank(code: number | null | undefined): number {
+  const ranks: Record<number, number> = { 10: 1, 30: 2, 31: 2, 40: 3, 50: 4, 60: 5, 70: 5, 80: 5 };
+  return code == null ? 0 : (ranks[code] ?? 0);
 }
 
 /** SELECT … FOR UPDATE: concurrent writers of one order wait for each other. */

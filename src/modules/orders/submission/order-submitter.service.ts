@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@app/config/app-config';
+import { Clock } from '@app/infra/clock/clock';
+import { PrismaService } from '@app/infra/prisma/prisma.service';
+import { FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
+import { TRUBIT_API } from '@app/modules/trubit/trubit.constants';
+import type { TrubitApi } from '@app/modules/trubit/trubit-api.interface';
+import {
+  TrubitAuthError,
+  TrubitBusinessError,
+  TrubitRateLimitError,
+  TrubitUnavailableError,
+} from '@app/modules/trubit/trubit.errors';
+import { floor4 } from '@app/modules/trubit/trubit-amount.util';
+import { trubitOrderAmount } from '../pricing/order-amounts';
+import { lockOrder, OrderTransitionService } from '../transitions/order-transition.service';
+import { MerchantProvisioner } from './merchant.provisioner';
+import { PayoutMethodProvisioner } from './payout-method.provisioner';
+import { PermanentSubmissionError } from './submission.errors';
+import { OrderForSubmission, SubmissionRepository } from './submission.repository';
+
+export type SubmitOutcome = 'skipped' | 'submitted' | 'unknown';
+
+/** order/add errors after which nothing can have been created at TruBit. */
+function nothingSent(err: unknown): boolean {
+  return (
+    err instanceof TrubitUnavailableError ||
+    err instanceof TrubitRateLimitError ||
+    err instanceof TrubitAuthError
+  );
+}
+
+/**
+ * Sends one funded order to TruBit, exactly per the cross-team contract: acts only on QUEUED orders, moves
+ * QUEUED → SUBMITTING in a conditional update right before order/add, then SUBMITTED (and ACTIVE) on an
+ * answer, UNKNOWN when the answer is lost (never sent again until reconciliation says so), FAILED when
+ * TruBit refuses for good, and back to QUEUED (the error is rethrown for a retry) when nothing was sent.
+ */
+@Injectable()
+export class OrderSubmitter {
+  private readonly logger = new Logger('OrderSubmitter');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TRUBIT_API) private readonly trubit: TrubitApi,
+    private readonly prisma: PrismaService,
+    private readonly repo: SubmissionRepository,
+    private readonly accounts: FundingAccounts,
+    private readonly merchants: MerchantProvisioner,
+    private readonly payouts: PayoutMethodProvisioner,
+    private readonly transitions: OrderTransitionService,
+    private readonly clock: Clock,
+  ) {}
+
+  async submit(orderId: string): Promise<SubmitOutcome> {
+    const order = await this.repo.load(orderId);
+    if (!order || order.submission !== 'QUEUED' || order.status !== 'PENDING_DEPOSIT') return 'skipped';
+    const account = await this.accounts.forPartner(order.partnerId);
+
+    let mcId: number;
+    let paymentId: string;
+    try {
+      mcId = await this.merchants.merchantFor(order, account);
+      paymentId = await this.payouts.paymentIdFor(order, mcId, account);
+    } catch (err) {
+      if (err instanceof PermanentSubmissionError) {
+        await this.fail(order.id, 'QUEUED', err.reason, err.details);
+        throw new UnrecoverableError(err.reason);
+      }
+      throw err; // transient: the order stays QUEUED and the job retries with backoff
+    }
+
+    if (!(await this.repo.markSubmitting(order.id, String(mcId), paymentId, this.clock.now())))
+      return 'skipped';
+    let trubitOrderId: string;
+    try {
+      ({ orderId: trubitOrderId } = await this.trubit.addOrder(
+        addOrderRequest(order, mcId, paymentId, this.config),
+        account.credentials,
+      ));
+    } catch (err) {
+      if (err instanceof TrubitBusinessError) {
+        const reason = `TruBit refused the order: ${err.msg || `code ${err.code}`}`;
+        await this.fail(order.id, 'SUBMITTING', reason, { trubitCode: err.code });
+        throw new UnrecoverableError(reason);
+      }
+      if (nothingSent(err)) {
+        await this.repo.requeue(order.id);
+        throw err;
+      }
+      // 5xx, timeout, lost response, or anything we cannot classify: the order may exist at TruBit.
+      await this.repo.markUnknown(order.id);
+      this.logger.warn(`order/add outcome unknown for ${order.id}; left to reconciliation: ${String(err)}`);
+      return 'unknown';
+    }
+    await this.markSubmitted(order.id, trubitOrderId);
+    return 'submitted';
+  }
+
+  /** SUBMITTING → SUBMITTED with the TruBit id, reservation released (TruBit has locked the funds), → ACTIVE. */
+  private async markSubmitted(orderId: string, trubitOrderId: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const locked = await lockOrder(tx, { id: orderId });
+      if (!locked || locked.submission !== 'SUBMITTING') return;
+      await tx.order.update({
+        where: { id: orderId },
+        data: {
+          trubitOrderId,
+          submission: 'SUBMITTED',
+          reservedQuantity: 0,
+          trubitStatus: 10,
+          trubitSeenAt: this.clock.now(),
+        },
+      });
+      await this.transitions.moveLocked(tx, orderId, locked.status, 'ACTIVE', {
+        trubitOrderId,
+        trubitStatus: 10,
+        source: 'submission',
+      });
+    });
+  }
+
+  /** FAILED with a reason (and the order.failed event), only if the submission is still where we left it. */
+  private async fail(
+    orderId: string,
+    expected: 'QUEUED' | 'SUBMITTING',
+    reason: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const locked = await lockOrder(tx, { id: orderId });
+      if (!locked || locked.submission !== expected || locked.status !== 'PENDING_DEPOSIT') return;
+      await tx.order.update({
+        where: { id: orderId },
+        data: { submission: 'FAILED', reservedQuantity: 0, failureReason: reason },
+      });
+      await this.transitions.moveLocked(tx, orderId, locked.status, 'FAILED', { reason, ...details });
+    });
+    this.logger.warn(`order ${orderId} failed: ${reason}`);
+  }
+}
+
+/** SELL `quantity` = the order's sellQuantity (4 dp); `orderAmount` = floor2(quantity × rate) as TruBit computes it. */
+export function addOrderRequest(
+  order: OrderForSubmission,
+  mcId: number,
+  paymentId: string,
+  config: AppConfig,
+) {
+  const quantity = floor4(order.sellQuantity.toString());
+  return {
+    country: config.trubit.country,
+    mcId,
+    cryptoCurrency: order.token,
+    fiatCurrency: 'MXN',
+    orderType: 'SELL' as const,
+    quantity,
+    orderAmount: trubitOrderAmount(quantity, order.exchangeRate).toFixed(2),
+    paymentId: /^\d+$/.test(paymentId) ? Number(paymentId) : paymentId,
+  };
+}
