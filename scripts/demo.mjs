@@ -68,7 +68,9 @@ say(`   API ${stack.apiUrl} · simulator ${stack.simUrl}`);
 
 let ok = false;
 try {
-  const { PartnerClient, verifyWebhook } = await import(`${root}/dist/sdk/src/index.js`);
+  // The SDK is CommonJS (built by SWC); its exports live on the module's default export under ESM.
+  const sdkModule = await import(`${root}/dist/sdk/src/index.js`);
+  const { PartnerClient, verifyWebhook } = sdkModule.default ?? sdkModule;
   const sim = async (method, path, body) => {
     const res = await fetch(`${stack.simUrl}/__sim${path}`, {
       method,
@@ -104,7 +106,7 @@ try {
   say(
     `   partner ${created.partner.id} (${created.partner.tier}), key ${created.apiKey.slice(0, 9)}…, webhook secret ${created.webhookSecret.slice(0, 10)}…`,
   );
-  const client = new PartnerClient({ apiKey: created.apiKey, baseUrl: stack.apiUrl });
+  const client = new PartnerClient({ apiKey: created.apiKey, baseUrl: `${stack.apiUrl}/api/v1` });
 
   const health = await client.health();
   say(`   GET /health → ${health.status} as "${health.partner}"`);
@@ -122,7 +124,7 @@ try {
     fatherSurname: 'González',
     motherSurname: 'López',
     birthday: '1990-04-12',
-    curp: 'GOLM900412MDFNPR09',
+    curp: 'GOLM900412MDFNPR03',
     email: `${ref}@example.com`,
     phone: '+525512345678',
     address: 'Av. Reforma 222',
