@@ -18,6 +18,7 @@ import { FundingModule } from './modules/funding/funding.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { ReconciliationModule } from './modules/reconciliation/reconciliation.module';
+import { AdminQueuesModule } from './modules/admin/queues/admin-queues.module';
 
 /** The API process: partner, admin and callback HTTP. */
 @Module({})
@@ -44,6 +45,7 @@ export class AppModule {
         CallbacksModule,
         WebhooksModule,
         ReconciliationModule,
+        AdminQueuesModule,
       ],
     };
   }

@@ -1,0 +1,37 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { QUEUES, TrubitCallbackJob, jobIds } from '@app/infra/queue/queue.names';
+
+/**
+ * A callback whose order we do not know yet is retried on this backoff (1 s, 2 s, 4 s, 8 s, 16 s: about half
+ * a minute, long enough for an order/add answer still being committed) and then left in the inbox,
+ * unprocessed: reconciliation reads TruBit's own state for every order, so nothing depends on it afterwards.
+ */
+const JOB_OPTIONS: JobsOptions = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Enqueues "apply callback N" under the deterministic id `cb:N`: enqueuing it twice adds one job. */
+@Injectable()
+export class CallbackJobs {
+  constructor(@InjectQueue(QUEUES.trubitCallbacks) private readonly queue: Queue<TrubitCallbackJob>) {}
+
+  async enqueue(callbackId: string): Promise<void> {
+    await this.queue.add(
+      'apply',
+      { callbackId },
+      { ...JOB_OPTIONS, jobId: jobIds.trubitCallback(callbackId) },
+    );
+  }
+
+  /** Adds the job when it is missing; a failed one (order never found) is left alone for reconciliation. */
+  async ensure(callbackId: string): Promise<boolean> {
+    if (await this.queue.getJob(jobIds.trubitCallback(callbackId))) return false;
+    await this.enqueue(callbackId);
+    return true;
+  }
+}

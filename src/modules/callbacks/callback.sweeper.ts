@@ -1,0 +1,54 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { CallbackInboxRepository } from './callback-inbox.repository';
+import { CallbackJobs } from './callback.jobs';
+
+export const CALLBACK_SWEEP_MS = 5000;
+/** Unapplied this long after arrival: its job may never have been enqueued (crash, Redis outage). */
+export const CALLBACK_SWEEP_GRACE_MS = 10_000;
+/** Older unapplied callbacks are reconciliation's business (their order was never found). */
+const SWEEP_HORIZON_MS = 24 * 3600 * 1000;
+
+/**
+ * Re-enqueues stored callbacks that were never applied and have no job: the API answers SUCCESS once the row
+ * is committed and enqueues after, so a crash or a Redis outage in between must not lose the callback.
+ */
+@Injectable()
+export class CallbackSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('CallbackSweeper');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly inbox: CallbackInboxRepository,
+    private readonly jobs: CallbackJobs,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), CALLBACK_SWEEP_MS);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.sweep().catch((err: Error) => {
+      this.logger.warn(`sweep failed: ${err.message}`);
+      return 0;
+    });
+    await this.running;
+    this.running = undefined;
+  }
+
+  async sweep(graceMs = CALLBACK_SWEEP_GRACE_MS): Promise<number> {
+    const now = Date.now();
+    const ids = await this.inbox.unprocessed(new Date(now - graceMs), new Date(now - SWEEP_HORIZON_MS), 500);
+    let added = 0;
+    for (const id of ids) if (await this.jobs.ensure(id)) added++;
+    if (added) this.logger.log(`re-enqueued ${added} unapplied callback(s)`);
+    return added;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.race([this.running, new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+}
