@@ -178,8 +178,8 @@ describe('admin reconciliation and upstream view', () => {
     assert.ok(res.body.requests.succeeded > 0, 'the calls above went through this API instance');
     assert.ok(res.body.errorRate === null || (res.body.errorRate >= 0 && res.body.errorRate <= 1));
     const operator = res.body.budgets.find((b: any) => b.account === 'operator');
-    assert.equal(operator.budget.weight.limit, 1200);
-    assert.equal(operator.budget.orders.limit, 10);
+    assert.equal(operator.budget.weight.limit, stack.config.trubit.limiter.weightPerMinute);
+    assert.equal(operator.budget.orders.limit, stack.config.trubit.limiter.ordersPerSecond);
     assert.ok(operator.budget.weight.used > 0, 'the reconcile calls spent weight');
     assert.equal(operator.budget.backend, 'redis');
     assert.doesNotMatch(JSON.stringify(res.body), /operator-key|partner-own/, 'API keys never shown');

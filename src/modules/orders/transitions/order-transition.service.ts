@@ -59,10 +59,23 @@ export class OrderTransitionService {
         },
       });
       if (!target) return { orderId: locked.id, from: locked.status, to: locked.status, entered: [] };
-      return this.moveLocked(tx, locked.id, locked.status, target, {
-        trubitStatus: code,
-        source: obs.source,
-      });
+      const details = { trubitStatus: code, source: obs.source };
+      // TruBit knowing the order means it was submitted: an order we still hold as PENDING_DEPOSIT (an unknown
+      // submission just resolved) first becomes ACTIVE, so side exits such as REFUNDED are reachable too.
+      if (locked.status === 'PENDING_DEPOSIT' && target !== 'ACTIVE') {
+        const first = await this.moveLocked(tx, locked.id, 'PENDING_DEPOSIT', 'ACTIVE', {
+          ...details,
+          inferred: true,
+        });
+        const rest = await this.moveLocked(tx, locked.id, 'ACTIVE', target, details);
+        return {
+          orderId: locked.id,
+          from: locked.status,
+          to: rest.to,
+          entered: [...first.entered, ...rest.entered],
+        };
+      }
+      return this.moveLocked(tx, locked.id, locked.status, target, details);
     });
   }
 
