@@ -93,7 +93,13 @@ try {
     const code = run(
       process.execPath,
       // --test-force-exit: a file whose tests finished but left a handle open (a socket, a timer) must not hang CI.
-      ['--test', '--test-force-exit', `--test-concurrency=${spec.concurrency}`, '--test-timeout=300000', ...files],
+      [
+        '--test',
+        '--test-force-exit',
+        `--test-concurrency=${spec.concurrency}`,
+        '--test-timeout=300000',
+        ...files,
+      ],
       env,
     );
     if (code !== 0) {

@@ -16,7 +16,10 @@ export async function load({
   setupRequest,
   expectStatus,
 }) {
-  const base = { url, connections, method, headers, body, setupRequest, timeout: 10 };
+  // autocannon takes setupRequest per entry of `requests` (a top-level one would be ignored).
+  const base = setupRequest
+    ? { url, connections, timeout: 10, requests: [{ method, headers, setupRequest }] }
+    : { url, connections, method, headers, body, timeout: 10 };
   if (warmupSec > 0) await autocannon({ ...base, duration: warmupSec });
   const r = await autocannon(amount ? { ...base, amount } : { ...base, duration: durationSec });
   const ok = expectStatus ? (r.statusCodeStats?.[expectStatus]?.count ?? 0) : r['2xx'];

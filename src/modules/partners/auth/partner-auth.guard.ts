@@ -29,7 +29,7 @@ export class PartnerAuthGuard implements CanActivate {
     const header = request.headers['x-api-key'];
     const partner = await this.auth.authenticate(Array.isArray(header) ? header[0] : header, request.ip);
 
-    const rate = await this.limiter.consume(`partner:${partner.id}`, partner.limits.requestsPerMinute);
+    const rate = await this.limiter.consumeLeased(`partner:${partner.id}`, partner.limits.requestsPerMinute);
     reply.header('X-RateLimit-Limit', rate.limit);
     reply.header('X-RateLimit-Remaining', rate.remaining);
     reply.header('X-RateLimit-Reset', rate.resetAt);
