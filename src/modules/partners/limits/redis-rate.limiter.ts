@@ -86,7 +86,7 @@ export class RedisRateLimiter {
       if (lease.exhausted) return this.decide(Math.max(lease.sharedCount, limit + 1), limit, nowMs, endMs);
       // One reservation in flight per bucket: concurrent requests wait for it instead of each reserving.
       lease.pending ??= this.reserve(bucket, lease, chunk, limit, index).finally(
-        () => (lease!.pending = undefined),
+        () => (lease.pending = undefined),
       );
       await lease.pending;
     }
