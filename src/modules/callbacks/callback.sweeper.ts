@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '@app/infra/clock/periodic-task';
 import { CallbackInboxRepository } from './callback-inbox.repository';
 import { CallbackJobs } from './callback.jobs';
 
@@ -15,8 +16,7 @@ const SWEEP_HORIZON_MS = 24 * 3600 * 1000;
 @Injectable()
 export class CallbackSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('CallbackSweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(this.logger, CALLBACK_SWEEP_MS, () => this.sweep());
 
   constructor(
     private readonly inbox: CallbackInboxRepository,
@@ -24,18 +24,7 @@ export class CallbackSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), CALLBACK_SWEEP_MS);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.sweep().catch((err: Error) => {
-      this.logger.warn(`sweep failed: ${err.message}`);
-      return 0;
-    });
-    await this.running;
-    this.running = undefined;
+    this.task.start();
   }
 
   async sweep(graceMs = CALLBACK_SWEEP_GRACE_MS): Promise<number> {
@@ -48,7 +37,6 @@ export class CallbackSweeper implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await Promise.race([this.running, new Promise((r) => setTimeout(r, 5000).unref())]);
+    await this.task.stop();
   }
 }

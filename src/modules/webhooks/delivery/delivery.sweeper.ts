@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '@app/infra/clock/periodic-task';
 import { DeliveryAttemptsRepository } from './delivery-attempts.repository';
 import { DeliveryScheduler } from './delivery.scheduler';
 
@@ -15,8 +16,7 @@ const SWEEP_BATCH = 500;
 @Injectable()
 export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('DeliverySweeper');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask(this.logger, DELIVERY_SWEEP_MS, () => this.sweep());
   private cursor?: { nextAttemptAt: Date; id: string };
 
   constructor(
@@ -25,18 +25,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), DELIVERY_SWEEP_MS);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.sweep().catch((err: Error) => {
-      this.logger.warn(`sweep failed: ${err.message}`);
-      return 0;
-    });
-    await this.running;
-    this.running = undefined;
+    this.task.start();
   }
 
   /**
@@ -57,7 +46,6 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await Promise.race([this.running, new Promise((r) => setTimeout(r, 5000).unref())]);
+    await this.task.stop();
   }
 }
