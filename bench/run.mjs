@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import { startStack } from '../scripts/lib/stack.mjs';
 import { report } from './lib/report.mjs';
 
@@ -20,7 +21,7 @@ const started = Date.now();
 const progress = (msg) =>
   console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 
-const dbName = 'gw_bench';
+const dbName = process.env.BENCH_DB ?? 'gw_bench';
 const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
 const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
 await admin.connect();
@@ -46,7 +47,7 @@ const env = {
   SIM_RATE_LIMIT_WEIGHT: '100000000',
   SIM_ORDERS_PER_SECOND: '100000',
   TRUBIT_WEIGHT_PER_MINUTE: '1000000',
-  TRUBIT_ORDERS_PER_SECOND: '10000',
+  TRUBIT_ORDERS_PER_SECOND: process.env.BENCH_TRUBIT_OPS ?? '10000',
 };
 progress(`starting the stack (scenarios: ${names.join(', ')}; ${durationSec}s per measurement)`);
 const stack = await startStack({ env, quiet: true, log: progress });
@@ -99,6 +100,22 @@ try {
   }
 } finally {
   await stack.stop();
+  await dropRedisPrefix(env.REDIS_PREFIX);
 }
 report(results, path.join(here, 'results'));
 process.exit(failed ? 1 : 0);
+
+/** The run's queues and caches live under their own prefix: remove them so runs do not pile up in Redis. */
+async function dropRedisPrefix(prefix) {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -4,6 +4,36 @@ import { load } from '../lib/load.mjs';
 
 const CLABE = '002010077777777771';
 
+/**
+ * The simulator runs with SIM_AUTO=0 (no order progression), so it would never approve the operator's default
+ * TruBit merchant and every submission would fail and retry. One warm-up order makes the worker create it; we
+ * approve it through the control API and wait until that order reaches TruBit, so the measured orders are
+ * submitted for real, as in production.
+ */
+async function approveDefaultMerchant(ctx, post) {
+  const quote = await post('/api/v1/quotes', { type: 'SELL', amount: 5, partnerUserRef: 'bench-orders' });
+  const order = await post('/api/v1/orders', {
+    quoteId: quote.id,
+    partnerUserRef: 'bench-orders',
+    sellerClabe: CLABE,
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { merchants } = await (await fetch(`${ctx.simUrl}/__sim/merchants`)).json();
+    for (const m of merchants.filter((x) => Number(x.status) === 1)) {
+      await fetch(`${ctx.simUrl}/__sim/merchants/${m.id}/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 2 }),
+      });
+    }
+    const { orders } = await (await fetch(`${ctx.simUrl}/__sim/orders`)).json();
+    if (orders.length > 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`warm-up order ${order.id} never reached the simulator`);
+}
+
 export default {
   name: 'orders',
   description: 'POST /orders (funded, simulator latency 0) p99 at 50 connections',
@@ -29,6 +59,7 @@ export default {
         verifiedAt: new Date().toISOString(),
       },
     });
+    await approveDefaultMerchant(ctx, post);
     ctx.progress(`orders: creating ${count} quotes`);
     const quotes = [];
     for (let i = 0; i < count; i += 50) {

@@ -88,7 +88,9 @@ export async function startStack({ env: overrides = {}, quiet = false, log = con
   let onExit;
   const exited = new Promise((resolve) => (onExit = resolve));
   const start = (label, script, childEnv) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', script], {
+    // STACK_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") lets a profiling run reach the children.
+    const extraArgs = (env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, ['--enable-source-maps', ...extraArgs, script], {
       cwd: root,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -100,6 +100,39 @@ describe('funding: balances, deposit address, PENDING_DEPOSIT until the account 
     assert.ok(new Decimal(afterSend.available).lte(new Decimal(150).minus(r1.sellQuantity).plus('0.0001')));
   });
 
+  test('a burst of concurrent orders funds exactly what the balance covers, in one or more batches', async () => {
+    const p = await fx.partnerWithAccount('350');
+    const user = await fx.user(p.apiKey, p.partner.id);
+    const quotes = await Promise.all(
+      Array.from({ length: 10 }, () => fx.quote(p.apiKey, p.partner.id, user, { amount: 100 })),
+    );
+    const results = await Promise.all(
+      quotes.map((q) =>
+        fx.order(p.apiKey, { quoteId: q.id, partnerUserRef: user.partnerUserRef, sellerClabe: GOOD_CLABE }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(10).fill(201),
+      results.map((r) => r.text).join('\n'),
+    );
+    const rows = await Promise.all(results.map((r) => fx.row(r.body.id)));
+    const funded = rows.filter((r) => r.submission === 'QUEUED');
+    const each = new Decimal(rows[0].sellQuantity);
+    assert.equal(funded.length, new Decimal(350).div(each).floor().toNumber(), 'as many as 350 USDT covers');
+    const reserved = funded.reduce((sum, r) => sum.plus(r.reservedQuantity), new Decimal(0));
+    assert.ok(reserved.lte(350), `reserved ${reserved.toString()} of 350`);
+    for (const r of results) {
+      const row = rows.find((x) => x.id === r.body.id)!;
+      assert.equal(r.body.status, 'PENDING_DEPOSIT');
+      assert.equal(
+        r.body.deposit === undefined,
+        row.submission === 'QUEUED',
+        'deposit instructions iff unfunded',
+      );
+    }
+  });
+
   test('GET /deposit-address: TruBit address for the account; unsupported token or chain', async () => {
     const p = await stack.admin.createPartner();
     const trc = await fx.get(p.apiKey, '/api/v1/deposit-address?token=USDT&chain=TRC20');

@@ -1,15 +1,13 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { PrismaClient } from '@app/generated/prisma/client';
+import { PgPool } from './pg-pool';
 
-/** The one Prisma client of a process, on the pg driver adapter (Prisma 7 needs no native engine at runtime). */
+/** The one Prisma client of a process, on the pg driver adapter over the shared pool (no native engine). */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({
-      adapter: new PrismaPg({ connectionString: config.database.url, max: config.database.poolSize }),
-    });
+  constructor(pool: PgPool) {
+    super({ adapter: new PrismaPg(pool) });
   }
 
   async onModuleDestroy(): Promise<void> {

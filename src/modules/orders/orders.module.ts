@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '@app/common/idempotency/idempotency.module';
 import { Clock } from '@app/infra/clock/clock';
 import { AdminModule } from '@app/modules/admin/admin.module';
+import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
 import { FundingCoreModule } from '@app/modules/funding/funding-core.module';
 import { PartnersModule } from '@app/modules/partners/partners.module';
 import { AdminOrdersController } from './controllers/admin-orders.controller';
@@ -10,7 +11,6 @@ import { OrderCreationRepository } from './repositories/order-creation.repositor
 import { OrdersRepository } from './repositories/orders.repository';
 import { OrderCancelService } from './services/order-cancel.service';
 import { OrderCreationService } from './services/order-creation.service';
-import { OrderLimits } from './services/order-limits.service';
 import { OrdersQueryService } from './services/orders-query.service';
 import { SubmissionQueue } from './submission/submission.queue';
 import { OrderTransitionService } from './transitions/order-transition.service';
@@ -23,11 +23,11 @@ import { OrderTransitionService } from './transitions/order-transition.service';
     OrderTransitionService,
     OrderCreationRepository,
     OrdersRepository,
-    OrderLimits,
     OrderCreationService,
     OrdersQueryService,
     OrderCancelService,
     SubmissionQueue,
+    OutboxNudge,
     Clock,
   ],
   exports: [OrderTransitionService],

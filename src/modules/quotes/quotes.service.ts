@@ -7,26 +7,26 @@ import { newId } from '@app/infra/crypto/ids';
 import { ExchangeRateService } from '@app/modules/exchange-rate/exchange-rate.service';
 import { DEFAULT_TOKEN } from '@app/modules/exchange-rate/supported-tokens';
 import type { PartnerContext } from '@app/modules/partners/auth/partner-context';
-import { UsersService } from '@app/modules/users/users.service';
 import { CreateQuoteInput } from './inputs/create-quote.input';
 import { QuoteOutput, toQuoteView } from './outputs/quote.view';
 import { priceSell } from './quote-pricing';
-import { QuotesRepository } from './quotes.repository';
+import { QuotesRepository, QuoteUserNotFound } from './quotes.repository';
 
-/** POST /quotes: TruBit's current sellRate, the fee maths of partner-api.md §4, a row valid for the TTL. */
+/**
+ * POST /quotes: TruBit's current sellRate, the fee maths of partner-api.md §4, a row valid for the TTL. The user is
+ * resolved by the insert itself (one statement, see QuotesRepository): an unknown ref stores nothing → NOT_FOUND.
+ */
 @Injectable()
 export class QuotesService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly quotes: QuotesRepository,
-    private readonly users: UsersService,
     private readonly rates: ExchangeRateService,
     private readonly clock: Clock,
   ) {}
 
   async create(partner: PartnerContext, input: CreateQuoteInput): Promise<QuoteOutput> {
     const amount = exactlyOneAmount(input);
-    const user = await this.users.require(partner.id, input.partnerUserRef);
     const { token, rate } = await this.rates.sellRate(input.token ?? DEFAULT_TOKEN);
     const feePercent = new Decimal(String(input.feePercent ?? 0));
     const priced = priceSell(amount, rate, feePercent);
@@ -38,23 +38,27 @@ export class QuotesService {
       );
     }
     const now = this.clock.now();
-    const quote = await this.quotes.create({
-      id: newId.quote(),
-      partnerId: partner.id,
-      userId: user.id,
-      token,
-      amount: amount.toFixed(),
-      exchangeRate: rate.toFixed(),
-      grossAmountMxn: priced.grossAmountMxn.toFixed(2),
-      feePercent: feePercent.toFixed(),
-      feeAmountMxn: priced.feeAmountMxn.toFixed(2),
-      feeRecipient: input.feeRecipient ?? 'NONE',
-      netAmountMxn: priced.netAmountMxn.toFixed(2),
-      revenueSharePercent: String(partner.limits.revenueSharePercent),
-      expiresAt: new Date(now.getTime() + this.config.trading.quoteTtlSeconds * 1000),
-      createdAt: now,
-    });
-    return toQuoteView(quote, user.partnerUserRef);
+    const quote = await this.quotes
+      .create({
+        id: newId.quote(),
+        partnerId: partner.id,
+        partnerUserRef: input.partnerUserRef,
+        token,
+        amount: amount.toFixed(),
+        exchangeRate: rate.toFixed(),
+        grossAmountMxn: priced.grossAmountMxn.toFixed(2),
+        feePercent: feePercent.toFixed(),
+        feeAmountMxn: priced.feeAmountMxn.toFixed(2),
+        feeRecipient: input.feeRecipient ?? 'NONE',
+        netAmountMxn: priced.netAmountMxn.toFixed(2),
+        revenueSharePercent: String(partner.limits.revenueSharePercent),
+        expiresAt: new Date(now.getTime() + this.config.trading.quoteTtlSeconds * 1000),
+        createdAt: now,
+      })
+      .catch((err: unknown) => {
+        throw err instanceof QuoteUserNotFound ? ApiError.notFound('User') : err;
+      });
+    return toQuoteView(quote, input.partnerUserRef);
   }
 }
 

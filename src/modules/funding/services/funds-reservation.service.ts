@@ -6,7 +6,7 @@ import { FundingAccount, FundingAccounts } from '../accounts/funding-accounts';
 import { BalanceSnapshot } from './balance-snapshot.service';
 
 /** pg_advisory_xact_lock(namespace, hashtext(apiKey)): one funding decision at a time per TruBit account. */
-const FUNDS_LOCK_NAMESPACE = 71002;
+export const FUNDS_LOCK_NAMESPACE = 71002;
 
 type Db = Pick<Tx, '$queryRaw'>;
 

@@ -1,5 +1,5 @@
 import { Prisma } from '@app/generated/prisma/client';
-import { mxn, rate, token } from '@app/common/money/money';
+import { DecimalLike, mxn, rate, token } from '@app/common/money/money';
 
 /** An order row with what its partner-visible view needs. */
 export type OrderForView = Prisma.OrderGetPayload<{
@@ -10,11 +10,44 @@ export const ORDER_VIEW_INCLUDE = {
   user: { select: { partnerUserRef: true } },
 } satisfies Prisma.OrderInclude;
 
+type MoneyColumns =
+  | 'amount'
+  | 'grossAmountMxn'
+  | 'netAmountMxn'
+  | 'exchangeRate'
+  | 'feePercent'
+  | 'feeAmountMxn'
+  | 'revenueSharePercent'
+  | 'partnerFeeMxn'
+  | 'platformFeeMxn';
+
+/** The columns the view reads: a Prisma row, or a row built in memory with decimals as exact text. */
+export type OrderViewSource = Pick<
+  OrderForView,
+  | 'id'
+  | 'status'
+  | 'user'
+  | 'token'
+  | 'sellerClabe'
+  | 'bankName'
+  | 'bankCode'
+  | 'amlRiskLevel'
+  | 'trubitOrderId'
+  | 'cepTrackingKey'
+  | 'feeRecipient'
+  | 'failureReason'
+  | 'expiresAt'
+  | 'completedAt'
+  | 'createdAt'
+  | 'updatedAt'
+> &
+  Record<MoneyColumns, DecimalLike>;
+
 /**
  * What a partner sees of an order (GET /orders/:id without the timeline, and every webhook's `data`):
  * MexicoP2P field names, money as numbers, TruBit ids as strings. Internal submission state never leaks.
  */
-export function toOrderView(o: OrderForView) {
+export function toOrderView(o: OrderViewSource) {
   return {
     id: o.id,
     status: o.status,

@@ -1,92 +1,250 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import { Prisma } from '@app/generated/prisma/client';
-import { Tx } from '@app/modules/outbox/outbox.writer';
-import { ORDER_VIEW_INCLUDE, OrderForView } from '../outputs/order.view';
+import type { PoolClient } from 'pg';
+import { FUNDS_LOCK_NAMESPACE } from '@app/modules/funding/services/funds-reservation.service';
+import { NewOrder, QuoteForOrder } from '../services/order-admission';
 
 /** pg_advisory_xact_lock(namespace, hashtext(partnerId)): volume checks and order inserts of a partner serialise. */
-const VOLUME_LOCK_NAMESPACE = 71001;
+export const VOLUME_LOCK_NAMESPACE = 71001;
 
 /** Statuses whose orders do not count towards volume (partner-api.md §3). */
-const NOT_COUNTED = Prisma.sql`('CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED')`;
+const NOT_COUNTED = `('CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED')`;
 
-export const QUOTE_FOR_ORDER_SELECT = {
-  id: true,
-  partnerId: true,
-  userId: true,
-  type: true,
-  token: true,
-  amount: true,
-  exchangeRate: true,
-  grossAmountMxn: true,
-  feePercent: true,
-  feeAmountMxn: true,
-  feeRecipient: true,
-  netAmountMxn: true,
-  revenueSharePercent: true,
-  expiresAt: true,
-  usedAt: true,
-  user: {
-    select: { id: true, partnerUserRef: true, kycStatus: true, kycAttestation: true, amlRiskLevel: true },
-  },
-} satisfies Prisma.QuoteSelect;
+/** timestamp(3) columns hold UTC wall time (Prisma's convention): dates go in as UTC text… */
+const utc = (d: Date | null) => (d ? d.toISOString() : null);
+/** …and come back from json_build_object as zone-less text. */
+const fromUtc = (s: string | null) => (s ? new Date(`${s}Z`) : null);
 
-export type QuoteForOrder = Prisma.QuoteGetPayload<{ select: typeof QUOTE_FOR_ORDER_SELECT }>;
+export interface LockKeys {
+  partnerIds: string[];
+  /** API keys of the accounts whose funds the batch may reserve. */
+  accountKeys: string[];
+}
 
-type Db = Pick<Tx, 'quote'>;
+export interface ReadRequest {
+  quoteIds: string[];
+  partnerIds: string[];
+  /** Partners with a daily or monthly volume limit: only theirs are summed. */
+  limitedPartnerIds: string[];
+  dayStart: Date;
+  monthStart: Date;
+  /** Per account: its API key and the time its balance snapshot was taken (see FundsReservations). */
+  accounts: Array<{ apiKey: string; commitmentsSince: Date }>;
+  operatorApiKey: string;
+}
+
+export interface BatchReads {
+  quotes: Map<string, QuoteForOrder>;
+  partnerVolume: Map<string, { daily: Decimal; monthly: Decimal }>;
+  /** Only users without approved KYC (kycSatisfied) are summed. */
+  userMonthly: Map<string, Decimal>;
+  /** Committed quantity per `${apiKey}|${token}`. */
+  committed: Map<string, Decimal>;
+}
+
+export interface OrderEventRow {
+  eventId: string;
+  orderId: string;
+  partnerId: string;
+  event: string;
+  sequence: number;
+  /** Timeline entry data (order_events.data). */
+  timeline: Record<string, unknown>;
+  /** The webhook body (outbox_events.payload). */
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+const READ_BATCH = `
+  SELECT
+    (SELECT coalesce(json_agg(json_build_object(
+        'id', q.id, 'partnerId', q."partnerId", 'userId', q."userId", 'type', q.type, 'token', q.token,
+        'amount', q.amount::text, 'exchangeRate', q."exchangeRate"::text, 'grossAmountMxn', q."grossAmountMxn"::text,
+        'feePercent', q."feePercent"::text, 'feeAmountMxn', q."feeAmountMxn"::text, 'feeRecipient', q."feeRecipient",
+        'netAmountMxn', q."netAmountMxn"::text, 'revenueSharePercent', q."revenueSharePercent"::text,
+        'expiresAt', q."expiresAt", 'usedAt', q."usedAt",
+        'user', json_build_object('id', u.id, 'partnerUserRef', u."partnerUserRef", 'kycStatus', u."kycStatus",
+                                  'kycAttestation', u."kycAttestation", 'amlRiskLevel', u."amlRiskLevel"))), '[]'::json)
+     FROM quotes q JOIN end_users u ON u.id = q."userId"
+     WHERE q.id = ANY($1::text[])) AS quotes,
+    (SELECT coalesce(json_agg(v), '[]'::json) FROM (
+       SELECT o."partnerId" AS "partnerId",
+              COALESCE(SUM(o."grossAmountMxn") FILTER (WHERE o."createdAt" >= $3::timestamp), 0)::text AS daily,
+              COALESCE(SUM(o."grossAmountMxn"), 0)::text AS monthly
+       FROM orders o
+       WHERE o."partnerId" = ANY($8::text[]) AND o."createdAt" >= $4::timestamp AND o.status NOT IN ${NOT_COUNTED}
+       GROUP BY o."partnerId") v) AS partner_volumes,
+    (SELECT coalesce(json_agg(v), '[]'::json) FROM (
+       SELECT o."userId" AS "userId", COALESCE(SUM(o."grossAmountMxn"), 0)::text AS monthly
+       FROM orders o
+       WHERE o."partnerId" = ANY($2::text[])
+         AND o."userId" IN (
+           SELECT u.id FROM quotes q JOIN end_users u ON u.id = q."userId" JOIN partners p ON p.id = u."partnerId"
+           WHERE q.id = ANY($1::text[]) AND u."kycStatus" <> 'APPROVED'
+             AND (u."kycAttestation" IS NULL OR u."kycAttestation" = 'null'::jsonb OR p."kycModel" <> 'PARTNER_MANAGED'))
+         AND o."createdAt" >= $4::timestamp AND o.status NOT IN ${NOT_COUNTED}
+       GROUP BY o."userId") v) AS user_volumes,
+    (SELECT coalesce(json_agg(v), '[]'::json) FROM (
+       SELECT a.api_key AS "apiKey", o.token,
+              (COALESCE(SUM(o."reservedQuantity") FILTER (WHERE o.submission <> 'SUBMITTED'), 0)
+               + COALESCE(SUM(o."sellQuantity") FILTER (WHERE o.submission = 'SUBMITTED'), 0))::text AS committed
+       FROM unnest($5::text[], $6::timestamp[]) AS a(api_key, since)
+       JOIN orders o ON o.submission IN ('QUEUED', 'SUBMITTING', 'UNKNOWN')
+                     OR (o.submission = 'SUBMITTED' AND o."submittedAt" > a.since)
+       JOIN partners p ON p.id = o."partnerId"
+       WHERE (CASE WHEN p."trubitApiKey" IS NOT NULL AND p."trubitApiSecretEnc" IS NOT NULL
+                   THEN p."trubitApiKey" ELSE $7 END) = a.api_key
+       GROUP BY a.api_key, o.token) v) AS commitments`;
+
+const ORDER_COLUMNS = [
+  ['id', 'text'],
+  ['partnerId', 'text'],
+  ['userId', 'text'],
+  ['quoteId', 'text'],
+  ['submission', '"SubmissionState"'],
+  ['token', 'text'],
+  ['amount', 'numeric'],
+  ['exchangeRate', 'numeric'],
+  ['grossAmountMxn', 'numeric'],
+  ['feePercent', 'numeric'],
+  ['feeAmountMxn', 'numeric'],
+  ['feeRecipient', '"FeeRecipient"'],
+  ['netAmountMxn', 'numeric'],
+  ['sellQuantity', 'numeric'],
+  ['reservedQuantity', 'numeric'],
+  ['revenueSharePercent', 'numeric'],
+  ['partnerFeeMxn', 'numeric'],
+  ['platformFeeMxn', 'numeric'],
+  ['sellerClabe', 'text'],
+  ['bankCode', 'text'],
+  ['bankName', 'text'],
+  ['amlRiskLevel', 'text'],
+  ['fundedAt', 'timestamp'],
+  ['expiresAt', 'timestamp'],
+  ['createdAt', 'timestamp'],
+] as const satisfies ReadonlyArray<readonly [keyof NewOrder, string]>;
+
+const q = (c: string) => `"${c}"`;
+const ORDERS_FROM = ORDER_COLUMNS.map(([, type], i) => `$${i + 2}::${type}[]`).join(', ');
+const ORDERS_AS = ORDER_COLUMNS.map(([c]) => q(c)).join(', ');
+const E = ORDER_COLUMNS.length + 2; // first parameter of the events
 
 /**
- * Reads and writes of POST /orders. Quotes and users belong to other modules; orders read their rows here,
- * always scoped by partner.
+ * The one statement that stores a batch of new orders: consumes their quotes (only unused, unexpired ones), inserts
+ * the orders already at sequence 1, their `order.created` timeline entries and outbox rows. It reports how many
+ * quotes it consumed, so a caller can roll back when that is not all of them.
+ */
+const WRITE_BATCH = `
+  WITH used AS (
+    UPDATE quotes SET "usedAt" = $1::timestamp
+    WHERE id = ANY($${E + 8}::text[]) AND "usedAt" IS NULL AND "expiresAt" > $1::timestamp
+    RETURNING id
+  ), created AS (
+    INSERT INTO orders (${ORDERS_AS}, status, sequence, "updatedAt")
+    SELECT ${ORDERS_AS}, 'PENDING_DEPOSIT', 1, "createdAt"
+    FROM unnest(${ORDERS_FROM}) AS n(${ORDERS_AS})
+    RETURNING id
+  ), timeline AS (
+    INSERT INTO order_events (id, "orderId", "partnerId", sequence, event, data, "createdAt")
+    SELECT * FROM unnest($${E}::text[], $${E + 1}::text[], $${E + 2}::text[], $${E + 3}::int[], $${E + 4}::text[],
+                         $${E + 5}::jsonb[], $${E + 6}::timestamp[])
+  ), outbox AS (
+    INSERT INTO outbox_events ("eventId", "orderId", "partnerId", sequence, "eventType", payload, "createdAt")
+    SELECT * FROM unnest($${E}::text[], $${E + 1}::text[], $${E + 2}::text[], $${E + 3}::int[], $${E + 4}::text[],
+                         $${E + 7}::jsonb[], $${E + 6}::timestamp[])
+  )
+  SELECT (SELECT count(*) FROM used)::int AS used, (SELECT count(*) FROM created)::int AS created`;
+
+interface QuoteJson extends Omit<QuoteForOrder, 'expiresAt' | 'usedAt'> {
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+/**
+ * The SQL of POST /orders, in the caller's transaction (plain pg: it runs once per batch of requests, see
+ * OrderCreationService). Every read is scoped by the partners of the batch.
  */
 @Injectable()
 export class OrderCreationRepository {
-  findQuote(db: Db, partnerId: string, quoteId: string): Promise<QuoteForOrder | null> {
-    return db.quote.findFirst({ where: { id: quoteId, partnerId }, select: QUOTE_FOR_ORDER_SELECT });
+  /**
+   * Takes the batch's advisory locks in one statement, in one global order (all volume locks, then all funds
+   * locks, each sorted), so batches and single-order paths (funding watcher, cancel) never wait on each other
+   * in a cycle.
+   */
+  async lock(client: PoolClient, keys: LockKeys): Promise<void> {
+    await client.query(
+      `SELECT count(*) FROM (
+         SELECT pg_advisory_xact_lock(l.ns, l.h) FROM (
+           SELECT DISTINCT k.ns, hashtext(k.key) AS h
+           FROM unnest($1::int[], $2::text[]) AS k(ns, key)
+           ORDER BY 1, 2) l) locked`,
+      [
+        [
+          ...keys.partnerIds.map(() => VOLUME_LOCK_NAMESPACE),
+          ...keys.accountKeys.map(() => FUNDS_LOCK_NAMESPACE),
+        ],
+        [...keys.partnerIds, ...keys.accountKeys],
+      ],
+    );
   }
 
-  async lockPartnerVolume(tx: Tx, partnerId: string): Promise<void> {
-    await tx.$queryRaw`SELECT 1 AS ok FROM pg_advisory_xact_lock(${VOLUME_LOCK_NAMESPACE}::int, hashtext(${partnerId}))`;
+  /**
+   * Everything the batch's decisions need, in one round trip (after the locks: a fresh snapshot). Volumes are
+   * summed only where a decision uses them: partners with a volume limit, users without approved KYC.
+   */
+  async read(client: PoolClient, r: ReadRequest): Promise<BatchReads> {
+    const { rows } = await client.query<{
+      quotes: QuoteJson[];
+      partner_volumes: Array<{ partnerId: string; daily: string; monthly: string }>;
+      user_volumes: Array<{ userId: string; monthly: string }>;
+      commitments: Array<{ apiKey: string; token: string; committed: string }>;
+    }>(READ_BATCH, [
+      r.quoteIds,
+      r.partnerIds,
+      utc(r.dayStart),
+      utc(r.monthStart),
+      r.accounts.map((a) => a.apiKey),
+      r.accounts.map((a) => utc(a.commitmentsSince)),
+      r.operatorApiKey,
+      r.limitedPartnerIds,
+    ]);
+    const row = rows[0];
+    return {
+      quotes: new Map(
+        row.quotes.map((qj) => [
+          qj.id,
+          { ...qj, expiresAt: fromUtc(qj.expiresAt)!, usedAt: fromUtc(qj.usedAt) } satisfies QuoteForOrder,
+        ]),
+      ),
+      partnerVolume: new Map(
+        row.partner_volumes.map((v) => [
+          v.partnerId,
+          { daily: new Decimal(v.daily), monthly: new Decimal(v.monthly) },
+        ]),
+      ),
+      userMonthly: new Map(row.user_volumes.map((v) => [v.userId, new Decimal(v.monthly)])),
+      committed: new Map(row.commitments.map((c) => [`${c.apiKey}|${c.token}`, new Decimal(c.committed)])),
+    };
   }
 
-  /** MXN gross of the partner's counted orders since the start of the UTC day and of the UTC month. */
-  async partnerVolume(
-    tx: Tx,
-    partnerId: string,
-    dayStart: Date,
-    monthStart: Date,
-  ): Promise<{ daily: Decimal; monthly: Decimal }> {
-    const [row] = await tx.$queryRaw<Array<{ daily: string; monthly: string }>>`
-      SELECT COALESCE(SUM("grossAmountMxn") FILTER (WHERE "createdAt" >= ${dayStart}), 0)::text AS daily,
-             COALESCE(SUM("grossAmountMxn"), 0)::text AS monthly
-      FROM orders
-      WHERE "partnerId" = ${partnerId} AND "createdAt" >= ${monthStart} AND status NOT IN ${NOT_COUNTED}`;
-    return { daily: new Decimal(row?.daily ?? 0), monthly: new Decimal(row?.monthly ?? 0) };
-  }
-
-  async userMonthlyVolume(tx: Tx, partnerId: string, userId: string, monthStart: Date): Promise<Decimal> {
-    const [row] = await tx.$queryRaw<Array<{ monthly: string }>>`
-      SELECT COALESCE(SUM("grossAmountMxn"), 0)::text AS monthly
-      FROM orders
-      WHERE "partnerId" = ${partnerId} AND "userId" = ${userId} AND "createdAt" >= ${monthStart}
-        AND status NOT IN ${NOT_COUNTED}`;
-    return new Decimal(row?.monthly ?? 0);
-  }
-
-  /** The atomic consumption: only an unused, unexpired quote of this partner is taken, exactly once. */
-  async consumeQuote(tx: Tx, partnerId: string, quoteId: string, now: Date): Promise<boolean> {
-    const { count } = await tx.quote.updateMany({
-      where: { id: quoteId, partnerId, usedAt: null, expiresAt: { gt: now } },
-      data: { usedAt: now },
-    });
-    return count === 1;
-  }
-
-  createOrder(tx: Tx, data: Prisma.OrderUncheckedCreateInput): Promise<OrderForView> {
-    return tx.order.create({ data, include: ORDER_VIEW_INCLUDE });
-  }
-
-  reload(tx: Tx, id: string): Promise<OrderForView> {
-    return tx.order.findUniqueOrThrow({ where: { id }, include: ORDER_VIEW_INCLUDE });
+  /** Stores the admitted orders with their events; false (nothing usable, roll back) if a quote was gone. */
+  async write(client: PoolClient, now: Date, orders: NewOrder[], events: OrderEventRow[]): Promise<boolean> {
+    const params: unknown[] = [utc(now)];
+    for (const [column] of ORDER_COLUMNS) {
+      params.push(orders.map((o) => (o[column] instanceof Date ? utc(o[column] as Date) : o[column])));
+    }
+    params.push(
+      events.map((e) => e.eventId),
+      events.map((e) => e.orderId),
+      events.map((e) => e.partnerId),
+      events.map((e) => e.sequence),
+      events.map((e) => e.event),
+      events.map((e) => JSON.stringify(e.timeline)),
+      events.map((e) => utc(e.createdAt)),
+      events.map((e) => JSON.stringify(e.payload)),
+      orders.map((o) => o.quoteId),
+    );
+    const { rows } = await client.query<{ used: number; created: number }>(WRITE_BATCH, params);
+    return rows[0].used === orders.length && rows[0].created === orders.length;
   }
 }

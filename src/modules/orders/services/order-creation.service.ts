@@ -3,45 +3,61 @@ import Decimal from 'decimal.js';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { ApiError } from '@app/common/errors/api.error';
 import { token as tokenNumber } from '@app/common/money/money';
+import { GroupCommit } from '@app/infra/batching/group-commit';
 import { Clock } from '@app/infra/clock/clock';
 import { newId } from '@app/infra/crypto/ids';
-import { PrismaService } from '@app/infra/prisma/prisma.service';
+import { PgPool } from '@app/infra/prisma/pg-pool';
 import { FundingAccount, FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
 import { DEFAULT_DEPOSIT_CHAIN } from '@app/modules/funding/deposit-chains';
 import { BalanceSnapshot, BalanceSnapshots } from '@app/modules/funding/services/balance-snapshot.service';
 import { DepositAddresses } from '@app/modules/funding/services/deposit-address.service';
-import { FundsReservations } from '@app/modules/funding/services/funds-reservation.service';
+import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
 import { PartnerContext } from '@app/modules/partners/auth/partner-context';
-import { ClabeInfo, validateClabe } from '../clabe/clabe.validator';
-import { recordOrderEvent } from '../events/order-event.recorder';
+import { validateClabe } from '../clabe/clabe.validator';
 import { CreateOrderInput } from '../inputs/create-order.input';
 import { CreatedOrderView, DepositInstructions } from '../outputs/created-order.view';
 import { toOrderView } from '../outputs/order.view';
-import { sellQuantityFor, splitFee } from '../pricing/order-amounts';
-import { OrderCreationRepository, QuoteForOrder } from '../repositories/order-creation.repository';
+import { OrderCreationRepository, OrderEventRow } from '../repositories/order-creation.repository';
+import { EVENT_FOR_STATUS } from '../state/order-state.machine';
 import { SubmissionQueue } from '../submission/submission.queue';
-import { OrderLimits } from './order-limits.service';
+import { Admission, Admitted, admitOrders, NewOrder, OrderRequest } from './order-admission';
+import { utcPeriods } from './order-limits';
+
+interface BatchItem extends OrderRequest {
+  account: FundingAccount;
+}
 
 /**
- * POST /orders (architecture.md flow 3). Checks in the spec's order: fields (DTO) → CLABE → quote → limits →
- * KYC. Then one transaction consumes the quote, creates the order with its `order.created` event, and funds
- * it when the account's available balance covers it; the submission job is enqueued after commit. A TruBit
- * balance that cannot be read never fails the order: it waits in PENDING_DEPOSIT for the funding watcher.
+ * POST /orders (architecture.md flow 3). The request checks its fields (DTO) and CLABE, then joins a group
+ * commit: every order that arrives while the previous batch is being written is decided and stored together, in
+ * one transaction that
+ *   1. takes the volume lock of each partner and the funds lock of each TruBit account in the batch,
+ *   2. reads the quotes, volumes and funds commitments in one query,
+ *   3. decides each order in arrival order (quote checks → limits → KYC → funding, see order-admission.ts),
+ *   4. consumes the quotes and inserts orders, timeline entries and outbox rows in one statement.
+ * The answers are exactly those of one-by-one processing; the round trips are shared. Funded orders' submission
+ * jobs are enqueued after commit. A TruBit balance that cannot be read never fails an order: it waits in
+ * PENDING_DEPOSIT for the funding watcher.
  */
 @Injectable()
 export class OrderCreationService {
   private readonly logger = new Logger('OrderCreation');
+  private readonly batches = new GroupCommit<BatchItem, Admitted>((items) => this.decideAndStore(items), {
+    maxBatch: 100,
+    concurrency: 2,
+    // A failed batch (a database error) is replayed order by order, so one bad order fails alone.
+    splitOnError: true,
+  });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly pool: PgPool,
     private readonly repo: OrderCreationRepository,
-    private readonly limits: OrderLimits,
     private readonly accounts: FundingAccounts,
     private readonly snapshots: BalanceSnapshots,
-    private readonly reservations: FundsReservations,
     private readonly addresses: DepositAddresses,
     private readonly submissions: SubmissionQueue,
+    private readonly nudge: OutboxNudge,
     private readonly clock: Clock,
   ) {}
 
@@ -50,66 +66,106 @@ export class OrderCreationService {
     if (!clabe.ok) {
       throw new ApiError('INVALID_CLABE', clabe.message, [{ field: 'sellerClabe', problem: clabe.problem }]);
     }
-    // A lock-free look first, so requests that will fail never cost a TruBit balance read.
-    checkQuote(await this.repo.findQuote(this.prisma, partner.id, input.quoteId), input, this.clock.now());
-
     const account = await this.accounts.forPartner(partner.id);
-    const snapshot = await this.readBalance(account);
-    const { order, funding } = await this.prisma.$transaction(
-      async (tx) => {
-        await this.repo.lockPartnerVolume(tx, partner.id);
-        const now = this.clock.now();
-        const quote = checkQuote(await this.repo.findQuote(tx, partner.id, input.quoteId), input, now);
-        await this.limits.check(tx, partner, quote, now);
-        if (!(await this.repo.consumeQuote(tx, partner.id, quote.id, now))) {
-          checkQuote(await this.repo.findQuote(tx, partner.id, input.quoteId), input, now);
-          throw new ApiError('QUOTE_USED', 'Quote already used by an order');
-        }
-        const created = await this.repo.createOrder(
-          tx,
-          orderData(partner, quote, clabe.info, now, this.config),
-        );
-        await recordOrderEvent(tx, {
-          orderId: created.id,
-          partnerId: partner.id,
-          status: 'PENDING_DEPOSIT',
-          snapshot: toOrderView(created),
-          details: { quoteId: quote.id },
-          now,
-        });
-        const decision = await this.reservations.reserve(tx, created, account, snapshot, now);
-        return {
-          order: decision.funded ? await this.repo.reload(tx, created.id) : created,
-          funding: decision,
-        };
-      },
-      { maxWait: 10_000, timeout: 20_000 },
-    );
-
-    if (funding.funded) {
-      // A lost enqueue is not lost work: the funding watcher re-enqueues QUEUED orders without a live job.
-      await this.submissions
-        .enqueue(order.id, order.submitAttempts)
-        .catch((err: Error) => this.logger.warn(`enqueue of ${order.id} failed: ${err.message}`));
-      return toOrderView(order);
-    }
-    const view: CreatedOrderView = toOrderView(order);
-    if (funding.available !== null) {
-      const missing = new Decimal(order.sellQuantity.toString()).minus(Decimal.max(0, funding.available));
+    const { order, available } = await this.batches.submit({
+      partner,
+      input,
+      clabe: clabe.info,
+      account,
+      accountKey: account.apiKey,
+    });
+    const view: CreatedOrderView = toOrderView(viewSource(order));
+    if (order.submission !== 'QUEUED' && available !== null) {
+      const missing = new Decimal(order.sellQuantity).minus(Decimal.max(0, available));
       view.deposit = await this.depositInstructions(account, order.token, missing);
     }
     return view;
   }
 
-  private async readBalance(account: FundingAccount): Promise<BalanceSnapshot | null> {
-    try {
-      return await this.snapshots.get(account);
-    } catch (err) {
-      this.logger.warn(
-        `balance of account ${account.id} unavailable; order waits for the watcher: ${String(err)}`,
-      );
-      return null;
+  private async decideAndStore(items: BatchItem[]): Promise<Admission[]> {
+    const snapshots = await this.readBalances(items);
+    const now = this.clock.now();
+    const { dayStart, monthStart } = utcPeriods(now);
+    const partnerIds = [...new Set(items.map((i) => i.partner.id))];
+    const fundable = [...snapshots.keys()];
+
+    const admissions = await this.pool.transaction(async (client) => {
+      await this.repo.lock(client, { partnerIds, accountKeys: fundable });
+      const reads = await this.repo.read(client, {
+        quoteIds: items.map((i) => i.input.quoteId),
+        partnerIds,
+        limitedPartnerIds: [
+          ...new Set(
+            items
+              .filter(
+                (i) => i.partner.limits.dailyVolumeMxn !== null || i.partner.limits.monthlyVolumeMxn !== null,
+              )
+              .map((i) => i.partner.id),
+          ),
+        ],
+        dayStart,
+        monthStart,
+        accounts: fundable.map((apiKey) => ({
+          apiKey,
+          // SELLs that reached SUBMITTED after the balance read may not be in `free` yet (FundsReservations).
+          commitmentsSince: new Date(snapshots.get(apiKey)!.takenAt - this.config.trubit.timeoutMs - 2000),
+        })),
+        operatorApiKey: this.accounts.operatorApiKey,
+      });
+      const available = new Map<string, Decimal>();
+      for (const [apiKey, snapshot] of snapshots) {
+        for (const b of snapshot.balances) {
+          const committed = reads.committed.get(`${apiKey}|${b.asset}`) ?? new Decimal(0);
+          available.set(`${apiKey}|${b.asset}`, new Decimal(b.free).minus(committed));
+        }
+      }
+      const decided = admitOrders(items, {
+        now,
+        kycThresholdMxn: this.config.trading.kycThresholdMxn,
+        orderTtlMinutes: this.config.trading.orderTtlMinutes,
+        quotes: reads.quotes,
+        partnerVolume: reads.partnerVolume,
+        userMonthly: reads.userMonthly,
+        available,
+        fundable: new Set(fundable),
+      });
+      const admitted = decided.filter((d): d is Admitted => !(d instanceof ApiError));
+      if (admitted.length > 0) {
+        const orders = admitted.map((a) => a.order);
+        const stored = await this.repo.write(client, now, orders, orders.map(createdEvent));
+        // Under the locks a quote cannot vanish; if one did, roll back and let the split replay decide.
+        if (!stored) throw new Error('order batch: a quote was consumed concurrently');
+      }
+      return decided;
+    });
+
+    const funded = admissions.filter((a): a is Admitted => !(a instanceof ApiError) && isFunded(a));
+    if (admissions.some((a) => !(a instanceof ApiError))) this.nudge.nudge();
+    if (funded.length > 0) {
+      // A lost enqueue is not lost work: the funding watcher re-enqueues QUEUED orders without a live job.
+      await this.submissions
+        .enqueueMany(funded.map((a) => a.order.id))
+        .catch((err: Error) => this.logger.warn(`enqueue of ${funded.length} orders failed: ${err.message}`));
     }
+    return admissions;
+  }
+
+  /** The batch's accounts with a readable balance (read once per account per batch, cached ~1 s in Redis). */
+  private async readBalances(items: BatchItem[]): Promise<Map<string, BalanceSnapshot>> {
+    const accounts = new Map(items.map((i) => [i.account.apiKey, i.account]));
+    const snapshots = new Map<string, BalanceSnapshot>();
+    await Promise.all(
+      [...accounts.values()].map(async (account) => {
+        try {
+          snapshots.set(account.apiKey, await this.snapshots.get(account));
+        } catch (err) {
+          this.logger.warn(
+            `balance of account ${account.id} unavailable; orders wait for the watcher: ${String(err)}`,
+          );
+        }
+      }),
+    );
+    return snapshots;
   }
 
   private async depositInstructions(
@@ -128,55 +184,35 @@ export class OrderCreationService {
   }
 }
 
-/** INVALID_QUOTE / QUOTE_USER_MISMATCH / QUOTE_USED / QUOTE_EXPIRED, in that order. */
-function checkQuote(
-  quote: QuoteForOrder | null,
-  input: Pick<CreateOrderInput, 'partnerUserRef'>,
-  now: Date,
-): QuoteForOrder {
-  if (!quote || quote.type !== 'SELL') throw new ApiError('INVALID_QUOTE', 'Quote not found');
-  if (quote.user.partnerUserRef !== input.partnerUserRef) {
-    throw new ApiError('QUOTE_USER_MISMATCH', 'The quote belongs to another partnerUserRef');
-  }
-  if (quote.usedAt) throw new ApiError('QUOTE_USED', 'Quote already used by an order');
-  if (quote.expiresAt.getTime() <= now.getTime()) throw new ApiError('QUOTE_EXPIRED', 'Quote expired');
-  return quote;
+const isFunded = (a: Admitted) => a.order.submission === 'QUEUED';
+
+/** The row as the partner sees it right after the insert (status PENDING_DEPOSIT, sequence 1). */
+function viewSource(o: NewOrder) {
+  return {
+    ...o,
+    status: 'PENDING_DEPOSIT' as const,
+    user: { partnerUserRef: o.partnerUserRef },
+    trubitOrderId: null,
+    cepTrackingKey: null,
+    failureReason: null,
+    completedAt: null,
+    updatedAt: o.createdAt,
+  };
 }
 
-function orderData(
-  partner: PartnerContext,
-  quote: QuoteForOrder,
-  clabe: ClabeInfo,
-  now: Date,
-  config: AppConfig,
-) {
-  const sellQuantity = sellQuantityFor(quote.netAmountMxn, quote.exchangeRate);
-  if (sellQuantity.lte(0)) throw new ApiError('INVALID_QUOTE', 'Quote amount is too small to trade');
-  const fees = splitFee(quote.feeAmountMxn, quote.feeRecipient, quote.revenueSharePercent);
+/** `order.created`: timeline entry + webhook body, sequence 1 (what recordOrderEvent writes for a new order). */
+function createdEvent(o: NewOrder): OrderEventRow {
+  const event = EVENT_FOR_STATUS.PENDING_DEPOSIT;
+  const eventId = newId.event();
+  const data = { ...toOrderView(viewSource(o)), orderId: o.id, status: 'PENDING_DEPOSIT', sequence: 1 };
   return {
-    id: newId.order(),
-    partnerId: partner.id,
-    userId: quote.userId,
-    quoteId: quote.id,
-    status: 'PENDING_DEPOSIT' as const,
-    submission: 'NOT_SUBMITTED' as const,
-    token: quote.token,
-    amount: quote.amount,
-    exchangeRate: quote.exchangeRate,
-    grossAmountMxn: quote.grossAmountMxn,
-    feePercent: quote.feePercent,
-    feeAmountMxn: quote.feeAmountMxn,
-    feeRecipient: quote.feeRecipient,
-    netAmountMxn: quote.netAmountMxn,
-    sellQuantity: sellQuantity.toString(),
-    revenueSharePercent: quote.revenueSharePercent,
-    partnerFeeMxn: fees.partnerFeeMxn.toString(),
-    platformFeeMxn: fees.platformFeeMxn.toString(),
-    sellerClabe: clabe.clabe,
-    bankCode: clabe.bankCode,
-    bankName: clabe.bankName,
-    amlRiskLevel: quote.user.amlRiskLevel,
-    expiresAt: new Date(now.getTime() + config.trading.orderTtlMinutes * 60_000),
-    createdAt: now,
+    eventId,
+    orderId: o.id,
+    partnerId: o.partnerId,
+    event,
+    sequence: 1,
+    timeline: { status: 'PENDING_DEPOSIT', quoteId: o.quoteId },
+    payload: { id: eventId, event, createdAt: o.createdAt.toISOString(), data },
+    createdAt: o.createdAt,
   };
 }

@@ -32,6 +32,17 @@ export class SubmissionQueue {
     );
   }
 
+  /** First submission jobs of newly funded orders, in one round trip. */
+  async enqueueMany(orderIds: string[]): Promise<void> {
+    await this.queue.addBulk(
+      orderIds.map((orderId) => ({
+        name: SUBMISSION_JOB_NAME,
+        data: { orderId },
+        opts: { jobId: jobIds.orderSubmission(orderId, 0), ...RETRY_PRESETS.submission },
+      })),
+    );
+  }
+
   /**
    * Makes sure a QUEUED order has a live job: adds it when missing (an enqueue lost after commit), or retries
    * it when it ran out of attempts. Returns what it did.

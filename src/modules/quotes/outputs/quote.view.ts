@@ -1,24 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Prisma } from '@app/generated/prisma/client';
 import { FeeRecipient } from '@app/generated/prisma/enums';
-import { mxn, rate, token } from '@app/common/money/money';
+import { DecimalLike, mxn, rate, token } from '@app/common/money/money';
 
-export const QUOTE_SELECT = {
-  id: true,
-  type: true,
-  token: true,
-  amount: true,
-  exchangeRate: true,
-  grossAmountMxn: true,
-  feePercent: true,
-  feeAmountMxn: true,
-  feeRecipient: true,
-  netAmountMxn: true,
-  expiresAt: true,
-  createdAt: true,
-} satisfies Prisma.QuoteSelect;
-
-export type QuoteRecord = Prisma.QuoteGetPayload<{ select: typeof QUOTE_SELECT }>;
+/** The columns a quote is shown with; decimals as the database holds them (exact decimal text or Decimal). */
+export interface QuoteRecord {
+  id: string;
+  type: string;
+  token: string;
+  amount: DecimalLike;
+  exchangeRate: DecimalLike;
+  grossAmountMxn: DecimalLike;
+  feePercent: DecimalLike;
+  feeAmountMxn: DecimalLike;
+  feeRecipient: FeeRecipient;
+  netAmountMxn: DecimalLike;
+  expiresAt: Date;
+  createdAt: Date;
+}
 
 export class QuoteOutput {
   @ApiProperty({ example: 'qt_0mhx3c2k1a2b3c4d5e6f7g8h' }) id: string;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kycSatisfied, utcPeriods } from './order-limits.service';
+import { kycSatisfied, utcPeriods } from './order-limits';
 
 describe('order limits helpers', () => {
   test('volume windows are the UTC calendar day and month', () => {
