@@ -3,44 +3,34 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { QUEUES } from '@app/infra/queue/queue.names';
+import { ScheduleKeeper } from '@app/infra/queue/schedule-keeper';
 import { RECONCILE_PASS_JOB } from './reconciliation.processor';
 
-const SCHEDULER_ID = 'reconcile-pass';
-
-/**
- * Registers the repeatable pass. Upserting is idempotent, so every worker replica may do it at start-up;
- * BullMQ then produces one job per interval for the whole deployment. It is upserted again every minute, so a
- * Redis that lost its data (restart without persistence) gets the schedule back without a worker restart.
- */
+/** Registers the repeatable reconciliation pass and keeps it registered (see ScheduleKeeper). */
 @Injectable()
 export class ReconciliationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ReconciliationScheduler');
-  private timer?: NodeJS.Timeout;
+  private readonly keeper: ScheduleKeeper;
 
-  constructor(
-    @InjectQueue(QUEUES.reconciliation) private readonly queue: Queue,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@InjectQueue(QUEUES.reconciliation) queue: Queue, @Inject(APP_CONFIG) config: AppConfig) {
+    this.keeper = new ScheduleKeeper(
+      queue,
+      [
+        {
+          id: 'reconcile-pass',
+          everyMs: config.reconcile.intervalMs,
+          jobName: RECONCILE_PASS_JOB,
+          opts: { removeOnComplete: 100, removeOnFail: 500 },
+        },
+      ],
+      new Logger('ReconciliationScheduler'),
+    );
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.upsert();
-    this.timer = setInterval(() => {
-      this.upsert().catch((err: Error) =>
-        this.logger.warn(`re-registering the reconciliation schedule failed: ${err.message}`),
-      );
-    }, 60_000);
-    this.timer.unref();
+  onApplicationBootstrap(): Promise<void> {
+    return this.keeper.start();
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  private async upsert(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: this.config.reconcile.intervalMs },
-      { name: RECONCILE_PASS_JOB, opts: { removeOnComplete: 100, removeOnFail: 500 } },
-    );
+    this.keeper.stop();
   }
 }
