@@ -36,3 +36,20 @@ export class PgPool extends pg.Pool implements OnApplicationShutdown {
     if (!this.ended) await this.end();
   }
 }
+
+/**
+ * Pipelined connections (pg's `pipeline: true`): statements that do not wait for each other's results are sent
+ * together and cost one round trip, e.g. BEGIN + locks + reads, or the last write + COMMIT. Only for code that
+ * runs its own transactions statement by statement (the order batches); the size is their concurrency.
+ */
+@Injectable()
+export class PgPipelinePool extends pg.Pool implements OnApplicationShutdown {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super({ connectionString: config.database.url, max: 2, pipeline: true });
+    this.on('error', () => {});
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.ended) await this.end();
+  }
+}

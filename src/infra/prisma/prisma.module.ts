@@ -1,7 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { PgPool } from './pg-pool';
+import { PgPipelinePool, PgPool } from './pg-pool';
 import { PrismaService } from './prisma.service';
 
 @Global()
-@Module({ providers: [PgPool, PrismaService], exports: [PgPool, PrismaService] })
+@Module({
+  providers: [PgPool, PgPipelinePool, PrismaService],
+  exports: [PgPool, PgPipelinePool, PrismaService],
+})
 export class PrismaModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { FUNDS_LOCK_NAMESPACE } from '@app/modules/funding/services/funds-reservation.service';
 import { NewOrder, QuoteForOrder } from '../services/order-admission';
 
@@ -53,6 +53,20 @@ export interface OrderEventRow {
   /** The webhook body (outbox_events.payload). */
   payload: Record<string, unknown>;
   createdAt: Date;
+}
+
+const LOCK_BATCH = `
+  SELECT count(*) FROM (
+    SELECT pg_advisory_xact_lock(l.ns, l.h) FROM (
+      SELECT DISTINCT k.ns, hashtext(k.key) AS h
+      FROM unnest($1::int[], $2::text[]) AS k(ns, key)
+      ORDER BY 1, 2) l) locked`;
+
+interface ReadRow {
+  quotes: QuoteJson[];
+  partner_volumes: Array<{ partnerId: string; daily: string; monthly: string }>;
+  user_volumes: Array<{ userId: string; monthly: string }>;
+  commitments: Array<{ apiKey: string; token: string; committed: string }>;
 }
 
 const READ_BATCH = `
@@ -131,8 +145,10 @@ const E = ORDER_COLUMNS.length + 2; // first parameter of the events
 
 /**
  * The one statement that stores a batch of new orders: consumes their quotes (only unused, unexpired ones), inserts
- * the orders already at sequence 1, their `order.created` timeline entries and outbox rows. It reports how many
- * quotes it consumed, so a caller can roll back when that is not all of them.
+ * the orders already at sequence 1, their `order.created` timeline entries and outbox rows. If it could not consume
+ * every quote (impossible under the partner's lock, checked anyway) it fails, so the COMMIT sent behind it in the
+ * same round trip finds an aborted transaction and nothing is stored. (The failing cast is the plain-SQL way to
+ * raise; its text, which depends on the counts, is only evaluated in that branch.)
  */
 const WRITE_BATCH = `
   WITH used AS (
@@ -153,7 +169,9 @@ const WRITE_BATCH = `
     SELECT * FROM unnest($${E}::text[], $${E + 1}::text[], $${E + 2}::text[], $${E + 3}::int[], $${E + 4}::text[],
                          $${E + 7}::jsonb[], $${E + 6}::timestamp[])
   )
-  SELECT (SELECT count(*) FROM used)::int AS used, (SELECT count(*) FROM created)::int AS created`;
+  SELECT (CASE WHEN u.n = $${E + 9} AND c.n = $${E + 9} THEN '0'
+               ELSE 'order batch: ' || u.n || ' quotes consumed, ' || c.n || ' orders for ' || $${E + 9} END)::int AS ok
+  FROM (SELECT count(*) AS n FROM used) u, (SELECT count(*) AS n FROM created) c`;
 
 interface QuoteJson extends Omit<QuoteForOrder, 'expiresAt' | 'usedAt'> {
   expiresAt: string;
@@ -161,54 +179,41 @@ interface QuoteJson extends Omit<QuoteForOrder, 'expiresAt' | 'usedAt'> {
 }
 
 /**
- * The SQL of POST /orders, in the caller's transaction (plain pg: it runs once per batch of requests, see
- * OrderCreationService). Every read is scoped by the partners of the batch.
+ * The SQL of POST /orders: one transaction per batch of requests (see OrderCreationService), in two pipelined
+ * round trips on a PgPipelinePool connection. Every read is scoped by the partners of the batch.
  */
 @Injectable()
 export class OrderCreationRepository {
   /**
-   * Takes the batch's advisory locks in one statement, in one global order (all volume locks, then all funds
-   * locks, each sorted), so batches and single-order paths (funding watcher, cancel) never wait on each other
-   * in a cycle.
+   * Opens the batch's transaction, takes its advisory locks and reads everything the decisions need, pipelined:
+   * one round trip. The read is its own statement after the locks, so it sees every batch committed before.
+   * Locks are taken in one global order (all volume locks, then all funds locks, each sorted), so batches and
+   * single-order paths (funding watcher, cancel) never wait on each other in a cycle. Volumes are summed only
+   * where a decision uses them: partners with a volume limit, users without approved KYC.
    */
-  async lock(client: PoolClient, keys: LockKeys): Promise<void> {
-    await client.query(
-      `SELECT count(*) FROM (
-         SELECT pg_advisory_xact_lock(l.ns, l.h) FROM (
-           SELECT DISTINCT k.ns, hashtext(k.key) AS h
-           FROM unnest($1::int[], $2::text[]) AS k(ns, key)
-           ORDER BY 1, 2) l) locked`,
-      [
+  async beginLockAndRead(client: PoolClient, keys: LockKeys, r: ReadRequest): Promise<BatchReads> {
+    const [begin, lock, read] = await Promise.allSettled([
+      client.query('BEGIN'),
+      client.query(LOCK_BATCH, [
         [
           ...keys.partnerIds.map(() => VOLUME_LOCK_NAMESPACE),
           ...keys.accountKeys.map(() => FUNDS_LOCK_NAMESPACE),
         ],
         [...keys.partnerIds, ...keys.accountKeys],
-      ],
-    );
-  }
-
-  /**
-   * Everything the batch's decisions need, in one round trip (after the locks: a fresh snapshot). Volumes are
-   * summed only where a decision uses them: partners with a volume limit, users without approved KYC.
-   */
-  async read(client: PoolClient, r: ReadRequest): Promise<BatchReads> {
-    const { rows } = await client.query<{
-      quotes: QuoteJson[];
-      partner_volumes: Array<{ partnerId: string; daily: string; monthly: string }>;
-      user_volumes: Array<{ userId: string; monthly: string }>;
-      commitments: Array<{ apiKey: string; token: string; committed: string }>;
-    }>(READ_BATCH, [
-      r.quoteIds,
-      r.partnerIds,
-      utc(r.dayStart),
-      utc(r.monthStart),
-      r.accounts.map((a) => a.apiKey),
-      r.accounts.map((a) => utc(a.commitmentsSince)),
-      r.operatorApiKey,
-      r.limitedPartnerIds,
+      ]),
+      client.query<ReadRow>(READ_BATCH, [
+        r.quoteIds,
+        r.partnerIds,
+        utc(r.dayStart),
+        utc(r.monthStart),
+        r.accounts.map((a) => a.apiKey),
+        r.accounts.map((a) => utc(a.commitmentsSince)),
+        r.operatorApiKey,
+        r.limitedPartnerIds,
+      ]),
     ]);
-    const row = rows[0];
+    for (const step of [begin, lock, read]) if (step.status === 'rejected') throw step.reason;
+    const row = (read as PromiseFulfilledResult<QueryResult<ReadRow>>).value.rows[0];
     return {
       quotes: new Map(
         row.quotes.map((qj) => [
@@ -227,8 +232,13 @@ export class OrderCreationRepository {
     };
   }
 
-  /** Stores the admitted orders with their events; false (nothing usable, roll back) if a quote was gone. */
-  async write(client: PoolClient, now: Date, orders: NewOrder[], events: OrderEventRow[]): Promise<boolean> {
+  /** Stores the admitted orders with their events and commits, pipelined: one round trip. */
+  async writeAndCommit(
+    client: PoolClient,
+    now: Date,
+    orders: NewOrder[],
+    events: OrderEventRow[],
+  ): Promise<void> {
     const params: unknown[] = [utc(now)];
     for (const [column] of ORDER_COLUMNS) {
       params.push(orders.map((o) => (o[column] instanceof Date ? utc(o[column] as Date) : o[column])));
@@ -243,8 +253,14 @@ export class OrderCreationRepository {
       events.map((e) => utc(e.createdAt)),
       events.map((e) => JSON.stringify(e.payload)),
       orders.map((o) => o.quoteId),
+      orders.length,
     );
-    const { rows } = await client.query<{ used: number; created: number }>(WRITE_BATCH, params);
-    return rows[0].used === orders.length && rows[0].created === orders.length;
+    // A failed write aborts the transaction: the COMMIT behind it then ends it without storing anything.
+    const [write, commit] = await Promise.allSettled([
+      client.query(WRITE_BATCH, params),
+      client.query('COMMIT'),
+    ]);
+    if (write.status === 'rejected') throw write.reason;
+    if (commit.status === 'rejected') throw commit.reason;
   }
 }

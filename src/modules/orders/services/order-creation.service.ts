@@ -6,7 +6,7 @@ import { token as tokenNumber } from '@app/common/money/money';
 import { GroupCommit } from '@app/infra/batching/group-commit';
 import { Clock } from '@app/infra/clock/clock';
 import { newId } from '@app/infra/crypto/ids';
-import { PgPool } from '@app/infra/prisma/pg-pool';
+import { PgPipelinePool } from '@app/infra/prisma/pg-pool';
 import { FundingAccount, FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
 import { DEFAULT_DEPOSIT_CHAIN } from '@app/modules/funding/deposit-chains';
 import { BalanceSnapshot, BalanceSnapshots } from '@app/modules/funding/services/balance-snapshot.service';
@@ -17,7 +17,11 @@ import { validateClabe } from '../clabe/clabe.validator';
 import { CreateOrderInput } from '../inputs/create-order.input';
 import { CreatedOrderView, DepositInstructions } from '../outputs/created-order.view';
 import { toOrderView } from '../outputs/order.view';
-import { OrderCreationRepository, OrderEventRow } from '../repositories/order-creation.repository';
+import {
+  OrderCreationRepository,
+  OrderEventRow,
+  ReadRequest,
+} from '../repositories/order-creation.repository';
 import { EVENT_FOR_STATUS } from '../state/order-state.machine';
 import { SubmissionQueue } from '../submission/submission.queue';
 import { Admission, Admitted, admitOrders, NewOrder, OrderRequest } from './order-admission';
@@ -51,7 +55,7 @@ export class OrderCreationService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly pool: PgPool,
+    private readonly pool: PgPipelinePool,
     private readonly repo: OrderCreationRepository,
     private readonly accounts: FundingAccounts,
     private readonly snapshots: BalanceSnapshots,
@@ -89,29 +93,15 @@ export class OrderCreationService {
     const partnerIds = [...new Set(items.map((i) => i.partner.id))];
     const fundable = [...snapshots.keys()];
 
-    const admissions = await this.pool.transaction(async (client) => {
-      await this.repo.lock(client, { partnerIds, accountKeys: fundable });
-      const reads = await this.repo.read(client, {
-        quoteIds: items.map((i) => i.input.quoteId),
-        partnerIds,
-        limitedPartnerIds: [
-          ...new Set(
-            items
-              .filter(
-                (i) => i.partner.limits.dailyVolumeMxn !== null || i.partner.limits.monthlyVolumeMxn !== null,
-              )
-              .map((i) => i.partner.id),
-          ),
-        ],
-        dayStart,
-        monthStart,
-        accounts: fundable.map((apiKey) => ({
-          apiKey,
-          // SELLs that reached SUBMITTED after the balance read may not be in `free` yet (FundsReservations).
-          commitmentsSince: new Date(snapshots.get(apiKey)!.takenAt - this.config.trubit.timeoutMs - 2000),
-        })),
-        operatorApiKey: this.accounts.operatorApiKey,
-      });
+    const client = await this.pool.connect();
+    let admissions: Admission[];
+    let broken = false;
+    try {
+      const reads = await this.repo.beginLockAndRead(
+        client,
+        { partnerIds, accountKeys: fundable },
+        this.readRequest(items, snapshots, dayStart, monthStart),
+      );
       const available = new Map<string, Decimal>();
       for (const [apiKey, snapshot] of snapshots) {
         for (const b of snapshot.balances) {
@@ -132,12 +122,18 @@ export class OrderCreationService {
       const admitted = decided.filter((d): d is Admitted => !(d instanceof ApiError));
       if (admitted.length > 0) {
         const orders = admitted.map((a) => a.order);
-        const stored = await this.repo.write(client, now, orders, orders.map(createdEvent));
-        // Under the locks a quote cannot vanish; if one did, roll back and let the split replay decide.
-        if (!stored) throw new Error('order batch: a quote was consumed concurrently');
+        await this.repo.writeAndCommit(client, now, orders, orders.map(createdEvent));
+      } else {
+        await client.query('COMMIT');
       }
-      return decided;
-    });
+      admissions = decided;
+    } catch (err) {
+      // A connection that cannot even roll back is dropped rather than handed to the next batch.
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
 
     const funded = admissions.filter((a): a is Admitted => !(a instanceof ApiError) && isFunded(a));
     if (admissions.some((a) => !(a instanceof ApiError))) this.nudge.nudge();
@@ -148,6 +144,31 @@ export class OrderCreationService {
         .catch((err: Error) => this.logger.warn(`enqueue of ${funded.length} orders failed: ${err.message}`));
     }
     return admissions;
+  }
+
+  private readRequest(
+    items: BatchItem[],
+    snapshots: Map<string, BalanceSnapshot>,
+    dayStart: Date,
+    monthStart: Date,
+  ): ReadRequest {
+    const hasVolumeLimit = (p: PartnerContext) =>
+      p.limits.dailyVolumeMxn !== null || p.limits.monthlyVolumeMxn !== null;
+    return {
+      quoteIds: items.map((i) => i.input.quoteId),
+      partnerIds: [...new Set(items.map((i) => i.partner.id))],
+      limitedPartnerIds: [
+        ...new Set(items.filter((i) => hasVolumeLimit(i.partner)).map((i) => i.partner.id)),
+      ],
+      dayStart,
+      monthStart,
+      accounts: [...snapshots].map(([apiKey, snapshot]) => ({
+        apiKey,
+        // SELLs that reached SUBMITTED after the balance read may not be in `free` yet (FundsReservations).
+        commitmentsSince: new Date(snapshot.takenAt - this.config.trubit.timeoutMs - 2000),
+      })),
+      operatorApiKey: this.accounts.operatorApiKey,
+    };
   }
 
   /** The batch's accounts with a readable balance (read once per account per batch, cached ~1 s in Redis). */
