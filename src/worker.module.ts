@@ -4,6 +4,7 @@ import { ConfigModule } from './config/config.module';
 import { PrismaModule } from './infra/prisma/prisma.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { WorkerMetricsModule } from './modules/metrics/worker-metrics.module';
 import { QueueModule } from './infra/queue/queue.module';
 import { TrubitGatewayModule } from './modules/trubit/trubit-gateway.module';
 import { OrdersWorkerModule } from './modules/orders/orders-worker.module';
@@ -23,6 +24,7 @@ export class WorkerModule {
         PrismaModule,
         RedisModule,
         MetricsModule,
+        WorkerMetricsModule,
         QueueModule,
         TrubitGatewayModule,
         OrdersWorkerModule,

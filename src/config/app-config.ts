@@ -3,6 +3,8 @@ export interface AppConfig {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string; bodyLimitBytes: number; trustedProxies: string[] };
   logLevel: string;
+  /** metricsPort: where the worker serves GET /metrics (null = not served). */
+  worker: { metricsPort: number | null };
   database: { url: string; poolSize: number };
   redis: { url: string; prefix: string };
   admin: { token: string };

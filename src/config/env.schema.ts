@@ -32,6 +32,14 @@ export class EnvSchema {
   @IsString()
   HOST: string = '0.0.0.0';
 
+  /** The worker's Prometheus endpoint (GET /metrics on HOST); unset = none (the API serves its own /metrics). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 

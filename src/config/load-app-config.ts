@@ -43,6 +43,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
         .filter(Boolean),
     },
     logLevel: env.LOG_LEVEL,
+    worker: { metricsPort: env.WORKER_METRICS_PORT ?? null },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     admin: { token: env.ADMIN_TOKEN },
