@@ -1,29 +1,59 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
-import { Prisma } from '@app/generated/prisma/client';
 import { newId } from '@app/infra/crypto/ids';
-import { PrismaService } from '@app/infra/prisma/prisma.service';
+import { PgPool } from '@app/infra/prisma/pg-pool';
 import { DeliveryRef, DeliveryScheduler } from '@app/modules/webhooks/delivery/delivery.scheduler';
 import { deliveryBody } from './outbox.body';
 
 interface OutboxRow {
-  id: bigint;
+  id: string;
   eventId: string;
   partnerId: string;
   orderId: string | null;
   eventType: string;
   sequence: number | null;
   payload: Record<string, unknown>;
+  webhookUrl: string | null;
+  webhookDisabledAt: Date | null;
 }
 
-export const RELAY_BATCH = 200;
+export const RELAY_BATCH = 500;
+
+/** The oldest unpublished rows nobody else holds, with what the relay needs of their partner. */
+const TAKE = `
+  SELECT o.id::text AS id, o."eventId", o."partnerId", o."orderId", o."eventType", o.sequence, o.payload,
+         p."webhookUrl", p."webhookDisabledAt" AT TIME ZONE 'UTC' AS "webhookDisabledAt"
+    FROM outbox_events o JOIN partners p ON p.id = o."partnerId"
+   WHERE o."publishedAt" IS NULL
+   ORDER BY o.id LIMIT $1
+   FOR UPDATE OF o SKIP LOCKED`;
+
+/**
+ * The batch's deliveries (unique partner + event: an event relayed before keeps its one delivery and yields
+ * nothing here) and the rows marked published, in one statement. timestamp(3) columns take UTC ISO text.
+ */
+const CREATE_AND_PUBLISH = `
+  WITH ins AS (
+    INSERT INTO webhook_deliveries (id, "partnerId", "eventId", "orderId", "eventType", sequence, url, body,
+                                    status, "maxAttempts", "errorMessage", "nextAttemptAt", "createdAt", "updatedAt")
+    SELECT id, partner_id, event_id, order_id, event_type, seq, url, body, status::"DeliveryStatus", $11::int,
+           error, CASE WHEN status = 'PENDING' THEN $12::timestamp END, $12::timestamp, $12::timestamp
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[],
+                  $9::text[], $10::text[])
+        AS t(id, partner_id, event_id, order_id, event_type, seq, url, body, status, error)
+    ON CONFLICT ("partnerId", "eventId") DO NOTHING
+    RETURNING id, "partnerId", attempts, status::text AS status
+  ), published AS (
+    UPDATE outbox_events SET "publishedAt" = $12::timestamp WHERE id = ANY($13::bigint[])
+  )
+  SELECT * FROM ins`;
 
 /**
  * The transactional-outbox relay. In one transaction it locks a batch of unpublished rows with
  * `FOR UPDATE SKIP LOCKED` (two relays never take the same row), creates each event's webhook delivery
  * (unique per partner and event, so nothing is created twice), and marks the rows published. After the commit
- * it enqueues the first attempt of each new delivery under a deterministic job id. A crash between the commit
- * and the enqueue loses nothing: the delivery sweeper finds pending deliveries without a job.
+ * it enqueues the first attempt of each new delivery under a deterministic job id (one `addBulk`). A crash
+ * between the commit and the enqueue loses nothing: the delivery sweeper finds pending deliveries without a job.
  *
  * A partner without a webhook URL, or whose endpoint is disabled (410), gets its deliveries recorded as
  * FAILED at once with the reason: they are in the dead-letter list and `POST /webhooks/recover` replays them
@@ -32,69 +62,50 @@ export const RELAY_BATCH = 200;
 @Injectable()
 export class OutboxRelay {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly pool: PgPool,
     private readonly scheduler: DeliveryScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Relays one batch; returns how many outbox rows it took (a full batch means: run again). */
   async relayBatch(limit = RELAY_BATCH): Promise<number> {
-    const { taken, created } = await this.prisma.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, "eventId", "partnerId", "orderId", "eventType", sequence, payload
-          FROM outbox_events WHERE "publishedAt" IS NULL
-          ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
-        if (!rows.length) return { taken: 0, created: [] as DeliveryRef[] };
-        const partnerIds = [...new Set(rows.map((r) => r.partnerId))];
-        const partners = new Map(
-          (
-            await tx.partner.findMany({
-              where: { id: { in: partnerIds } },
-              select: { id: true, webhookUrl: true, webhookDisabledAt: true },
-            })
-          ).map((p) => [p.id, p]),
-        );
-        const now = new Date();
-        const maxAttempts = this.config.webhooks.retryScheduleMs.length;
-        const data: Prisma.WebhookDeliveryCreateManyInput[] = rows.map((r) => {
-          const p = partners.get(r.partnerId);
-          const problem = !p?.webhookUrl
-            ? 'no webhook endpoint configured'
-            : p.webhookDisabledAt
-              ? `webhook endpoint disabled since ${p.webhookDisabledAt.toISOString()} (it answered 410 Gone)`
-              : null;
-          return {
-            id: newId.delivery(),
-            partnerId: r.partnerId,
-            eventId: r.eventId,
-            orderId: r.orderId,
-            eventType: r.eventType,
-            sequence: r.sequence,
-            url: p?.webhookUrl ?? '',
-            body: deliveryBody(r.payload),
-            status: problem ? 'FAILED' : 'PENDING',
-            maxAttempts,
-            errorMessage: problem,
-            nextAttemptAt: problem ? null : now,
-          };
-        });
-        // An event relayed before keeps its one delivery (unique partner + event): nothing new, nothing enqueued.
-        const inserted = await tx.webhookDelivery.createManyAndReturn({
-          data,
-          skipDuplicates: true,
-          select: { id: true, partnerId: true, attempts: true, status: true },
-        });
-        await tx.outboxEvent.updateMany({
-          where: { id: { in: rows.map((r) => r.id) } },
-          data: { publishedAt: now },
-        });
-        const pending = inserted.filter((d) => d.status === 'PENDING');
-        return { taken: rows.length, created: pending };
-      },
-      { timeout: 30_000 },
-    );
+    const { taken, created } = await this.pool.transaction(async (c) => {
+      const { rows } = await c.query<OutboxRow>(TAKE, [limit]);
+      if (!rows.length) return { taken: 0, created: [] as DeliveryRef[] };
+      const now = new Date().toISOString();
+      const problems = rows.map((r) => problemOf(r));
+      const ids = rows.map(() => newId.delivery());
+      const { rows: inserted } = await c.query<DeliveryRef & { status: string }>(CREATE_AND_PUBLISH, [
+        ids,
+        rows.map((r) => r.partnerId),
+        rows.map((r) => r.eventId),
+        rows.map((r) => r.orderId),
+        rows.map((r) => r.eventType),
+        rows.map((r) => r.sequence),
+        rows.map((r) => r.webhookUrl ?? ''),
+        rows.map((r) => deliveryBody(r.payload)),
+        problems.map((p) => (p ? 'FAILED' : 'PENDING')),
+        problems,
+        this.config.webhooks.retryScheduleMs.length,
+        now,
+        rows.map((r) => r.id),
+      ]);
+      // First attempts go out in outbox order (an order's events are then taken in sequence, not bounced).
+      const position = new Map(ids.map((id, i) => [id, i]));
+      const pending = inserted
+        .filter((d) => d.status === 'PENDING')
+        .sort((a, b) => position.get(a.id)! - position.get(b.id)!)
+        .map(({ id, partnerId, attempts }) => ({ id, partnerId, attempts }));
+      return { taken: rows.length, created: pending };
+    });
     await this.scheduler.enqueueMany(created);
     return taken;
   }
+}
+
+function problemOf(r: OutboxRow): string | null {
+  if (!r.webhookUrl) return 'no webhook endpoint configured';
+  if (r.webhookDisabledAt)
+    return `webhook endpoint disabled since ${r.webhookDisabledAt.toISOString()} (it answered 410 Gone)`;
+  return null;
 }

@@ -27,7 +27,7 @@ const MAX_STALE_HANDOFFS = 5;
 @Injectable()
 export class DeliveryAttemptService {
   private readonly logger = new Logger('WebhookDelivery');
-  private readonly detached = new Set<Promise<unknown>>();
+  private readonly pending = new Set<Promise<unknown>>();
   private readonly slowMs: number;
 
   constructor(
@@ -42,7 +42,12 @@ export class DeliveryAttemptService {
 
   async run(job: Job<DeliveryJobData>, token?: string): Promise<AttemptRun> {
     const { deliveryId, partnerId, attempt } = job.data;
-    const slot = await this.slots.acquire(partnerId, job.id!);
+    // The slot and the delivery in parallel (two round trips in one wait); a load for a job that finds no slot
+    // is wasted, but it shares its batch with others.
+    const [slot, loaded] = await Promise.all([
+      this.slots.acquire(partnerId, job.id!),
+      this.repo.loadForAttempt(deliveryId),
+    ]);
     if (!slot) {
       await job.moveToDelayed(Date.now() + busyDelayMs(), token);
       await this.slots.wait(partnerId, job.id!);
@@ -53,14 +58,14 @@ export class DeliveryAttemptService {
     let outcome: ExchangeResult | undefined;
     let detached = false;
     try {
-      const ready = await this.prepare(job, token, deliveryId, attempt);
+      const ready = await this.prepare(job, token, loaded, attempt);
       if (typeof ready === 'string') return ready;
       const exchange = this.exchange.perform(ready.delivery, ready.endpoint, attempt);
       outcome = await this.within(exchange, this.slowMs);
       if (outcome) return outcome.run;
       // Slow endpoint: let it finish (and record) in the background, free this worker slot now.
       detached = true;
-      this.detach(
+      this.background(
         exchange.then(
           (r) => this.release(partnerId, slot, r),
           (err: Error) => {
@@ -76,14 +81,16 @@ export class DeliveryAttemptService {
       await job.moveToDelayed(fallbackAt.getTime(), token);
       throw new DelayedError();
     } finally {
-      if (!detached) await this.release(partnerId, slot, outcome);
+      // The attempt is recorded (or there was none): the job may complete while its slot is handed back. The
+      // release goes out before the job's completion, so the next job this worker fetches sees the slot free.
+      if (!detached) this.background(this.release(partnerId, slot, outcome));
     }
   }
 
-  /** Waits for detached exchanges to finish (graceful shutdown), at most until they must have timed out. */
+  /** Waits for detached exchanges and slot releases to finish (graceful shutdown), at most until they time out. */
   async drain(): Promise<void> {
     const deadline = new Promise((r) => setTimeout(r, this.config.webhooks.timeoutMs + 1000).unref());
-    await Promise.race([Promise.allSettled([...this.detached]), deadline]);
+    await Promise.race([Promise.allSettled([...this.pending]), deadline]);
   }
 
   /**
@@ -93,10 +100,9 @@ export class DeliveryAttemptService {
   private async prepare(
     job: Job<DeliveryJobData>,
     token: string | undefined,
-    deliveryId: string,
+    d: DeliveryForAttempt | null,
     expected: number,
   ): Promise<AttemptRun | { delivery: DeliveryForAttempt; endpoint: string }> {
-    const d = await this.repo.loadForAttempt(deliveryId);
     if (!d || d.status !== 'PENDING') return 'stale';
     if (d.attempts !== expected) {
       // This job's attempt was recorded by an earlier run that died before scheduling the next one.
@@ -117,10 +123,8 @@ export class DeliveryAttemptService {
       }
       return 'FAILED';
     }
-    if (d.orderId && d.sequence !== null) {
-      const blocker = await this.repo.orderBlocker(d.partnerId, d.orderId, d.sequence);
-      if (blocker) return this.later(job, token, orderingDelay(blocker.dueAt));
-    }
+    // Read with the delivery: an earlier event of its order that is still unsettled.
+    if (d.blocker) return this.later(job, token, orderingDelay(d.blocker.dueAt));
     return { delivery: d, endpoint };
   }
 
@@ -135,19 +139,29 @@ export class DeliveryAttemptService {
     }
   }
 
-  private detach(p: Promise<unknown>): void {
-    this.detached.add(p);
-    void p.finally(() => this.detached.delete(p));
+  /** Work that outlives its job (a detached exchange, a slot release); shutdown waits for it. */
+  private background(p: Promise<unknown>): void {
+    const tracked = p.catch(() => undefined);
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
   }
 
   /** Frees the partner slot (adjusting its concurrency from how the attempt went) and fills free slots. */
   private async release(partnerId: string, slot: string, outcome?: ExchangeResult): Promise<void> {
-    await this.fill(partnerId, await this.slots.release(partnerId, slot, outcome));
+    const { free, waiting } = await this.slots.release(partnerId, slot, outcome);
+    await this.fill(partnerId, free, waiting);
   }
 
-  /** Promotes up to `free` of the partner's waiting jobs, oldest first (stale ids are skipped). */
-  private async fill(partnerId: string, free: number): Promise<void> {
+  /**
+   * Promotes up to `free` of the partner's waiting jobs, oldest first: those the release already took off the
+   * waiting set (never more than `free`), then, while some of them were stale ids, more one by one.
+   */
+  private async fill(partnerId: string, free: number, taken?: string[]): Promise<void> {
     let promoted = 0;
+    if (taken) {
+      for (const jobId of taken) if (await this.scheduler.promoteJob(jobId)) promoted++;
+      if (taken.length < free) return; // the waiting set ran dry
+    }
     for (let tries = 0; promoted < free && tries < free + MAX_STALE_HANDOFFS; tries++) {
       const jobId = await this.slots.nextWaiting(partnerId);
       if (!jobId) return;

@@ -8,6 +8,9 @@ import { signWebhook } from './webhook.signer';
 import { WebhookSender } from './webhook.sender';
 import { AttemptOutcome, webhookMetrics } from './webhook.metrics';
 
+/** Partners' opened secrets kept per worker process (more partners than this just open theirs again). */
+const MAX_OPENED_SECRETS = 1000;
+
 export type AttemptRun = 'DELIVERED' | 'PENDING' | 'FAILED' | 'stale';
 
 export interface ExchangeResult {
@@ -25,6 +28,8 @@ export interface ExchangeResult {
 export class DeliveryExchange {
   private readonly logger = new Logger('WebhookDelivery');
   private readonly metrics = webhookMetrics();
+  /** Opened secrets by sealed form (a rotation seals a new one): AES-GCM once per secret, not per attempt. */
+  private readonly opened = new Map<string, string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -43,11 +48,9 @@ export class DeliveryExchange {
       eventType: d.eventType,
       body: d.body,
       at,
-      secret: this.secrets.decrypt(d.partner.webhookSecretEnc),
+      secret: this.open(d.partner.webhookSecretEnc),
       previousSecret:
-        prevValid && d.partner.webhookPrevSecretEnc
-          ? this.secrets.decrypt(d.partner.webhookPrevSecretEnc)
-          : null,
+        prevValid && d.partner.webhookPrevSecretEnc ? this.open(d.partner.webhookPrevSecretEnc) : null,
     });
     const result = await this.sender.post(endpoint, headers, d.body);
     const durationMs = Date.now() - at.getTime();
@@ -78,6 +81,16 @@ export class DeliveryExchange {
       await this.releaseNext(d);
     }
     return { run: decision.status, durationMs, answered };
+  }
+
+  private open(sealed: string): string {
+    let plain = this.opened.get(sealed);
+    if (plain === undefined) {
+      if (this.opened.size >= MAX_OPENED_SECRETS) this.opened.clear();
+      plain = this.secrets.decrypt(sealed);
+      this.opened.set(sealed, plain);
+    }
+    return plain;
   }
 
   settled(status: 'DELIVERED' | 'FAILED'): void {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
+import { GroupCommit } from '@app/infra/batching/group-commit';
 import { RedisService } from '@app/infra/redis/redis.service';
 
 /** In-flight attempts a partner always gets (a new partner, or one that is slow or failing). */
@@ -15,23 +16,54 @@ export const MAX_PARTNER_CONCURRENCY = 64;
 export const SLOW_ATTEMPT_MS = 2000;
 
 // KEYS: leases (zset: token → lease expiry), credit (earned extra concurrency), waiting (zset: job id → since).
-// ARGV: now, lease expiry, lease token, min, max, key ttl, "stuck" score bound, job id.
-// Expired leases are dropped first (a killed worker's slots free themselves). A partner with a request in
-// flight for longer than SLOW_ATTEMPT_MS is treated as slow at once, before any attempt has finished.
-const ACQUIRE = `
-local now = tonumber(ARGV[1])
+// ARGV: now, lease expiry, "stuck" score bound, min, max, key ttl, then one operation per 4 arguments, applied in
+// order, each with the semantics it would have alone:
+//   'a', token, job id, -      acquire: 1 if the partner had a free slot (leased to `token`; the job leaves the
+//                              waiting set), else 0
+//   'r', token, outcome, n     release (outcome 1 fast, 0 slow/failed, -1 nothing sent): frees the lease, earns one
+//                              more slot for a fast answer (up to the maximum) or drops back to the minimum, and
+//                              answers {free slots, up to n longest-waiting job ids taken off the waiting set}
+// Expired leases are dropped first (a killed worker's slots free themselves). A partner with a request in flight
+// for longer than SLOW_ATTEMPT_MS is treated as slow at once, before any attempt has finished.
+const OPERATIONS = `
+local now, expiry, stuck = ARGV[1], ARGV[2], ARGV[3]
+local min, max, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local cap = tonumber(ARGV[4])
-if redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[7]) == 0 then
-  cap = math.min(tonumber(ARGV[5]), cap + tonumber(redis.call('GET', KEYS[2]) or '0'))
+local function cap()
+  if redis.call('ZCOUNT', KEYS[1], '-inf', stuck) > 0 then return min end
+  return math.min(max, min + tonumber(redis.call('GET', KEYS[2]) or '0'))
 end
-if redis.call('ZCARD', KEYS[1]) < cap then
-  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[6])
-  redis.call('ZREM', KEYS[3], ARGV[8])
-  return 1
+local out = {}
+for i = 7, #ARGV, 4 do
+  local op, token = ARGV[i], ARGV[i + 1]
+  if op == 'a' then
+    if redis.call('ZCARD', KEYS[1]) < cap() then
+      redis.call('ZADD', KEYS[1], expiry, token)
+      redis.call('PEXPIRE', KEYS[1], ttl)
+      redis.call('ZREM', KEYS[3], ARGV[i + 2])
+      out[#out + 1] = 1
+    else
+      out[#out + 1] = 0
+    end
+  else
+    redis.call('ZREM', KEYS[1], token)
+    local outcome = ARGV[i + 2]
+    if outcome == '1' then
+      if redis.call('INCR', KEYS[2]) > max - min then redis.call('SET', KEYS[2], max - min) end
+      redis.call('PEXPIRE', KEYS[2], ttl)
+    elseif outcome == '0' then
+      redis.call('SET', KEYS[2], 0, 'PX', ttl)
+    end
+    local free = math.max(0, cap() - redis.call('ZCARD', KEYS[1]))
+    local handoff = math.min(free, tonumber(ARGV[i + 3]))
+    if handoff > 0 then
+      out[#out + 1] = {free, redis.call('ZPOPMIN', KEYS[3], handoff)}
+    else
+      out[#out + 1] = {free, {}}
+    end
+  end
 end
-return 0`;
+return out`;
 
 // KEYS: leases, credit. ARGV: now, min, max, "stuck" bound. How many slots are free right now.
 const FREE = `
@@ -42,28 +74,38 @@ if redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[4]) == 0 then
 end
 return math.max(0, cap - redis.call('ZCARD', KEYS[1]))`;
 
-// KEYS: leases, credit. ARGV: token, outcome (1 fast, 0 slow/failed, -1 nothing sent), min, max, ttl, now,
-// "stuck" bound. Frees the lease, earns one more slot for a fast answer (up to the maximum) or drops back to
-// the minimum, and returns how many slots are free now: that many waiting jobs can be promoted.
-const RELEASE = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-local min = tonumber(ARGV[3])
-local max = tonumber(ARGV[4])
-if ARGV[2] == '1' then
-  local c = redis.call('INCR', KEYS[2])
-  if c > max - min then redis.call('SET', KEYS[2], max - min) end
-  redis.call('PEXPIRE', KEYS[2], ARGV[5])
-elseif ARGV[2] == '0' then
-  redis.call('SET', KEYS[2], 0, 'PX', ARGV[5])
-end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[6])
-local cap = min
-if redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[7]) == 0 then
-  cap = math.min(max, min + tonumber(redis.call('GET', KEYS[2]) or '0'))
-end
-return math.max(0, cap - redis.call('ZCARD', KEYS[1]))`;
-
 const KEY_TTL_MS = 3_600_000;
+
+/** A Lua script run by its SHA (EVALSHA), sent in full only when Redis does not know it yet (NOSCRIPT). */
+class SlotScript {
+  private readonly sha: string;
+
+  constructor(
+    private readonly lua: string,
+    private readonly keys: number,
+  ) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  async run(redis: RedisService, args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.client.evalsha(this.sha, this.keys, ...args);
+    } catch (err) {
+      if (!(err as Error).message?.startsWith('NOSCRIPT')) throw err;
+      return redis.client.eval(this.lua, this.keys, ...args);
+    }
+  }
+}
+
+const SCRIPTS = {
+  operations: new SlotScript(OPERATIONS, 3),
+  free: new SlotScript(FREE, 2),
+};
+
+type SlotOperation =
+  | { partnerId: string; kind: 'a'; token: string; jobId: string }
+  | { partnerId: string; kind: 'r'; token: string; outcome: '1' | '0' | '-1'; handoff: number };
+type SlotAnswer = number | [number, string[]];
 
 /**
  * Per-partner delivery slots, so one partner's slow or dead endpoint never delays another's deliveries:
@@ -78,6 +120,17 @@ const KEY_TTL_MS = 3_600_000;
 export class PartnerDeliverySlots {
   private readonly leaseMs: number;
   private readonly slowMs: number;
+  /** Lease tokens: unique per process (random prefix) and per lease (counter). */
+  private readonly tokenPrefix = `${randomBytes(6).toString('hex')}.`;
+  private leases = 0;
+  /**
+   * Acquires and releases issued together (the jobs a BullMQ fetch started, the attempts a group commit
+   * recorded) travel as one script call per partner instead of one each.
+   */
+  private readonly operations = new GroupCommit<SlotOperation, SlotAnswer>((ops) => this.apply(ops), {
+    maxBatch: 128,
+    concurrency: 8,
+  });
 
   constructor(
     private readonly redis: RedisService,
@@ -97,68 +150,78 @@ export class PartnerDeliverySlots {
    * have. A job that gets its slot leaves the waiting set, so a later hand-off can never wake it early.
    */
   async acquire(partnerId: string, jobId: string): Promise<string | null> {
-    const token = randomBytes(8).toString('hex');
-    const now = Date.now();
-    const ok = await this.redis.client.eval(
-      ACQUIRE,
-      3,
-      this.key(partnerId, 'slots'),
-      this.key(partnerId, 'credit'),
-      this.key(partnerId, 'waiting'),
-      now,
-      now + this.leaseMs,
-      token,
-      MIN_PARTNER_CONCURRENCY,
-      MAX_PARTNER_CONCURRENCY,
-      KEY_TTL_MS,
-      now + this.leaseMs - this.slowMs,
-      jobId,
-    );
+    const token = `${this.tokenPrefix}${(this.leases++).toString(36)}`;
+    const ok = await this.operations.submit({ partnerId, kind: 'a', token, jobId });
     return ok === 1 ? token : null;
   }
 
   /**
    * Frees the slot and adjusts what the partner may use from how the attempt went (`undefined`: nothing was
-   * sent). Returns how many of the partner's waiting jobs may start now.
+   * sent). Returns how many of the partner's waiting jobs may start now, and the longest-waiting of them (up to
+   * `handoff`), already taken off the waiting set: the caller promotes them (same round trip as the release).
    */
   async release(
     partnerId: string,
     token: string,
     outcome?: { durationMs: number; answered: boolean },
-  ): Promise<number> {
-    const now = Date.now();
+    handoff = MAX_PARTNER_CONCURRENCY,
+  ): Promise<{ free: number; waiting: string[] }> {
     const fast = outcome ? (outcome.answered && outcome.durationMs < this.slowMs ? '1' : '0') : '-1';
-    const free = await this.redis.client
-      .eval(
-        RELEASE,
-        2,
-        this.key(partnerId, 'slots'),
-        this.key(partnerId, 'credit'),
-        token,
-        fast,
-        MIN_PARTNER_CONCURRENCY,
-        MAX_PARTNER_CONCURRENCY,
-        KEY_TTL_MS,
-        now,
-        now + this.leaseMs - this.slowMs,
-      )
-      .catch(() => 0);
-    return Number(free) || 0;
+    const reply = await this.operations
+      .submit({ partnerId, kind: 'r', token, outcome: fast, handoff })
+      .catch(() => null);
+    if (!Array.isArray(reply)) return { free: 0, waiting: [] };
+    // ZPOPMIN answers member, score, member, score…
+    const waiting = (reply[1] ?? []).filter((_, i) => i % 2 === 0);
+    return { free: Number(reply[0]) || 0, waiting };
+  }
+
+  /** One script call per partner for the operations of a batch (in submission order). */
+  private async apply(ops: SlotOperation[]): Promise<SlotAnswer[]> {
+    const byPartner = new Map<string, number[]>();
+    ops.forEach((op, i) => {
+      const list = byPartner.get(op.partnerId);
+      if (list) list.push(i);
+      else byPartner.set(op.partnerId, [i]);
+    });
+    const answers = new Array<SlotAnswer>(ops.length);
+    const now = Date.now();
+    await Promise.all(
+      [...byPartner].map(async ([partnerId, indexes]) => {
+        const args: Array<string | number> = [
+          this.key(partnerId, 'slots'),
+          this.key(partnerId, 'credit'),
+          this.key(partnerId, 'waiting'),
+          now,
+          now + this.leaseMs,
+          now + this.leaseMs - this.slowMs,
+          MIN_PARTNER_CONCURRENCY,
+          MAX_PARTNER_CONCURRENCY,
+          KEY_TTL_MS,
+        ];
+        for (const i of indexes) {
+          const op = ops[i];
+          if (op.kind === 'a') args.push('a', op.token, op.jobId, 0);
+          else args.push('r', op.token, op.outcome, op.handoff);
+        }
+        const replies = (await SCRIPTS.operations.run(this.redis, args)) as SlotAnswer[];
+        indexes.forEach((opIndex, k) => (answers[opIndex] = replies[k]));
+      }),
+    );
+    return answers;
   }
 
   /** Slots of the partner free right now (nothing changes). */
   async free(partnerId: string): Promise<number> {
     const now = Date.now();
-    const n = await this.redis.client.eval(
-      FREE,
-      2,
+    const n = await SCRIPTS.free.run(this.redis, [
       this.key(partnerId, 'slots'),
       this.key(partnerId, 'credit'),
       now,
       MIN_PARTNER_CONCURRENCY,
       MAX_PARTNER_CONCURRENCY,
       now + this.leaseMs - this.slowMs,
-    );
+    ]);
     return Number(n) || 0;
   }
 

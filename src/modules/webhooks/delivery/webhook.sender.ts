@@ -7,6 +7,13 @@ import { guardedLookup, RefusedTargetError, refusedLiteral } from './webhook-tar
 
 /** The most of a partner's response body we read (then drop): we only need its status. */
 const MAX_RESPONSE_BYTES = 16 * 1024;
+/** How often overdue exchanges are aborted: the deadline holds to within this. */
+const DEADLINE_CHECK_MS = 100;
+
+interface InFlight {
+  controller: AbortController;
+  deadline: number;
+}
 
 /**
  * POSTs one signed webhook: undici, no redirects followed, one deadline for the whole exchange
@@ -16,6 +23,12 @@ const MAX_RESPONSE_BYTES = 16 * 1024;
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
   private readonly agent: Agent;
+  /**
+   * The whole-exchange deadline is enforced by one sweep over the requests in flight rather than a timer per
+   * request (AbortSignal.timeout costs as much CPU as the rest of the request on a busy worker).
+   */
+  private readonly inFlight = new Set<InFlight>();
+  private readonly deadlines: NodeJS.Timeout;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     const timeout = config.webhooks.timeoutMs;
@@ -27,6 +40,8 @@ export class WebhookSender implements OnApplicationShutdown {
       // Per origin: as many sockets as a partner may have attempts in flight (its delivery slots bound it).
       connections: MAX_PARTNER_CONCURRENCY,
     });
+    this.deadlines = setInterval(() => this.abortOverdue(), DEADLINE_CHECK_MS);
+    this.deadlines.unref();
   }
 
   async post(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
@@ -42,27 +57,48 @@ export class WebhookSender implements OnApplicationShutdown {
       const literal = refusedLiteral(target);
       if (literal) return { kind: 'refused', message: literal.message };
     }
-    const timeoutMs = this.config.webhooks.timeoutMs;
+    const exchange: InFlight = {
+      controller: new AbortController(),
+      deadline: Date.now() + this.config.webhooks.timeoutMs,
+    };
+    this.inFlight.add(exchange);
     try {
       const res = await request(target, {
         method: 'POST',
         headers,
         body,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: exchange.controller.signal,
       });
       const retryAfterMs = parseRetryAfter(res.headers['retry-after'], Date.now());
       await res.body.dump({ limit: MAX_RESPONSE_BYTES }).catch(() => undefined);
       return { kind: 'response', statusCode: res.statusCode, retryAfterMs };
     } catch (err) {
       return classify(err);
+    } finally {
+      this.inFlight.delete(exchange);
     }
+  }
+
+  private abortOverdue(): void {
+    const now = Date.now();
+    for (const e of this.inFlight)
+      if (e.deadline <= now) {
+        this.inFlight.delete(e);
+        e.controller.abort(new DeadlineError());
+      }
   }
 
   /** After the delivery worker has stopped and its attempts finished (those run in onModuleDestroy). */
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.deadlines);
     await this.agent.close().catch(() => undefined);
   }
+}
+
+/** The exchange ran past WEBHOOK_TIMEOUT_MS (classified like AbortSignal.timeout's TimeoutError). */
+class DeadlineError extends Error {
+  override readonly name = 'TimeoutError';
 }
 
 function classify(err: unknown): AttemptResult {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { legacySignature, signWebhook } from './webhook.signer';
+import { legacySignature, signWebhook, standardSignature } from './webhook.signer';
 
 const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const body = '{"id":"evt_1","event":"order.completed","createdAt":"2025-01-01T00:00:00.000Z","data":{"a":1}}';
@@ -62,5 +62,18 @@ describe('webhook signer', () => {
     new Webhook(prev).verify(body, h);
     const ts = Number(h['x-webhook-timestamp']);
     assert.equal(h['x-webhook-signature'], legacySignature(next, ts, body));
+  });
+
+  test('webhook-signature is exactly what the official library signs', () => {
+    for (let i = 0; i < 20; i++) {
+      const s = secret();
+      const at = new Date(Date.now() - i * 997_000);
+      const payload = `${body}${'é'.repeat(i)}`;
+      const ts = Math.floor(at.getTime() / 1000);
+      assert.equal(
+        standardSignature(s, `evt_${i}`, ts, payload),
+        new Webhook(s).sign(`evt_${i}`, at, payload),
+      );
+    }
   });
 });

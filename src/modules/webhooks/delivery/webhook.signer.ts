@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 
 export interface WebhookSigningInput {
   /** Our delivery id: X-Webhook-Id, stable across retries of one delivery. */
@@ -21,16 +20,30 @@ export function legacySignature(secret: string, timestamp: number, body: string)
   return createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${timestamp}.${body}`).digest('hex');
 }
 
+const STANDARD_PREFIX = 'whsec_';
+
+/**
+ * The Standard Webhooks signature `v1,<base64 HMAC-SHA256>` over `{msgId}.{timestamp}.{body}`, keyed with the
+ * base64-decoded secret (after `whsec_`): byte for byte what the official library's `Webhook.sign` produces
+ * (webhook.signer.spec.ts checks it against the library), with node's native HMAC instead of its pure-JS one.
+ */
+export function standardSignature(secret: string, msgId: string, timestamp: number, body: string): string {
+  const key = Buffer.from(
+    secret.startsWith(STANDARD_PREFIX) ? secret.slice(STANDARD_PREFIX.length) : secret,
+    'base64',
+  );
+  return `v1,${createHmac('sha256', key).update(`${msgId}.${timestamp}.${body}`).digest('base64')}`;
+}
+
 /**
  * The headers of one delivery attempt, in both schemes partners may verify: the MexicoP2P `X-Webhook-*` trio
- * and Standard Webhooks (`webhook-id/-timestamp/-signature`, signed by the official library so its verifier
- * accepts them). While a rotated-out secret is still valid, `webhook-signature` lists a signature per secret
+ * and Standard Webhooks (`webhook-id/-timestamp/-signature`, which the official verifier accepts). While a rotated-out secret is still valid, `webhook-signature` lists a signature per secret
  * (space-separated, new first) and `X-Webhook-Signature` uses the new one only.
  */
 export function signWebhook(input: WebhookSigningInput): Record<string, string> {
   const timestamp = Math.floor(input.at.getTime() / 1000);
   const secrets = [input.secret, ...(input.previousSecret ? [input.previousSecret] : [])];
-  const standard = secrets.map((s) => new Webhook(s).sign(input.eventId, input.at, input.body)).join(' ');
+  const standard = secrets.map((s) => standardSignature(s, input.eventId, timestamp, input.body)).join(' ');
   return {
     'content-type': 'application/json',
     'user-agent': 'MexicoP2P-Gateway-Webhooks/1.0',
