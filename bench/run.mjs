@@ -47,7 +47,7 @@ const env = {
   SIM_RATE_LIMIT_WEIGHT: '100000000',
   SIM_ORDERS_PER_SECOND: '100000',
   TRUBIT_WEIGHT_PER_MINUTE: '1000000',
-  TRUBIT_ORDERS_PER_SECOND: process.env.BENCH_TRUBIT_OPS ?? '10000',
+  TRUBIT_ORDERS_PER_SECOND: '10000',
 };
 progress(`starting the stack (scenarios: ${names.join(', ')}; ${durationSec}s per measurement)`);
 const stack = await startStack({ env, quiet: true, log: progress });

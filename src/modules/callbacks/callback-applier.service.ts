@@ -9,7 +9,12 @@ import { CallbackInboxRepository } from './callback-inbox.repository';
 /** The order is not (yet) ours: retried on the job's backoff, then left in the inbox for reconciliation. */
 export class UnknownTrubitOrderError extends Error {
   constructor(trubitOrderId: string) {
+    // An expected outcome, thrown on every retry: its stack says nothing and costs more than the attempt (source
+    // maps are on), so none is captured.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`no order with trubitOrderId ${trubitOrderId} (yet)`);
+    Error.stackTraceLimit = limit;
     this.name = 'UnknownTrubitOrderError';
   }
 }
@@ -32,8 +37,8 @@ export class CallbackApplier {
   ) {}
 
   async apply(callbackId: string): Promise<ApplyResult> {
-    const row = await this.inbox.find(callbackId);
-    if (!row || row.processedAt) return 'already-processed';
+    const row = await this.inbox.findToApply(callbackId);
+    if (!row || row.processed) return 'already-processed';
     let facts;
     try {
       facts = callbackFacts(row.rawBody);
@@ -41,6 +46,8 @@ export class CallbackApplier {
       if (err instanceof TrubitCallbackPayloadError) throw new UnrecoverableError(err.message);
       throw err;
     }
+    // Most retries are for an order that is not ours (yet): answered by the read above, without a transaction.
+    if (!row.orderKnown) throw new UnknownTrubitOrderError(facts.trubitOrderId);
     const result = await this.transitions.applyTrubitStatus({
       trubitOrderId: facts.trubitOrderId,
       orderStatus: facts.orderStatus,

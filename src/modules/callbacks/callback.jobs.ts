@@ -15,6 +15,9 @@ const JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** Job lookups the sweeper sends at once. */
+const ENSURE_CHUNK = 50;
+
 /** Enqueues "apply callback N" under the deterministic id `cb:N`: enqueuing it twice adds one job. */
 @Injectable()
 export class CallbackJobs {
@@ -28,10 +31,32 @@ export class CallbackJobs {
     );
   }
 
-  /** Adds the job when it is missing; a failed one (order never found) is left alone for reconciliation. */
-  async ensure(callbackId: string): Promise<boolean> {
-    if (await this.queue.getJob(jobIds.trubitCallback(callbackId))) return false;
-    await this.enqueue(callbackId);
-    return true;
+  /** The same for many callbacks in one Redis round trip (the ingestion path enqueues per stored batch). */
+  async enqueueMany(callbackIds: string[]): Promise<void> {
+    if (callbackIds.length === 0) return;
+    if (callbackIds.length === 1) return this.enqueue(callbackIds[0]);
+    await this.queue.addBulk(
+      callbackIds.map((callbackId) => ({
+        name: 'apply',
+        data: { callbackId },
+        opts: { ...JOB_OPTIONS, jobId: jobIds.trubitCallback(callbackId) },
+      })),
+    );
+  }
+
+  /**
+   * Adds the jobs that are missing; a failed one (order never found) is left alone for reconciliation. Returns
+   * how many were added.
+   */
+  async ensureMany(callbackIds: string[]): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < callbackIds.length; i += ENSURE_CHUNK) {
+      const chunk = callbackIds.slice(i, i + ENSURE_CHUNK);
+      const jobs = await Promise.all(chunk.map((id) => this.queue.getJob(jobIds.trubitCallback(id))));
+      const missing = chunk.filter((_, j) => !jobs[j]);
+      await this.enqueueMany(missing);
+      added += missing.length;
+    }
+    return added;
   }
 }
