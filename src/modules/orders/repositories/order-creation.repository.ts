@@ -188,7 +188,7 @@ export class OrderCreationRepository {
    * Opens the batch's transaction, takes its advisory locks and reads everything the decisions need, pipelined:
    * one round trip. The read is its own statement after the locks, so it sees every batch committed before.
    * Locks are taken in one global order (all volume locks, then all funds locks, each sorted), so batches and
-   * single-order paths (funding watcher, cancel) never wait on each other in a cycle. Volumes are summed only
+   * the funding watcher (funds lock only) never wait on each other in a cycle. Volumes are summed only
    * where a decision uses them: partners with a volume limit, users without approved KYC.
    */
   async beginLockAndRead(client: PoolClient, keys: LockKeys, r: ReadRequest): Promise<BatchReads> {
