@@ -84,7 +84,11 @@ try {
   };
   for (const tier of tiers) {
     const spec = TIERS[tier];
-    const files = spec.dirs.flatMap((d) => findFiles(d, spec.suffix));
+    // TEST_FILTER=<regexp> runs only the files whose path matches (a quick loop while working on one area).
+    const filter = process.env.TEST_FILTER ? new RegExp(process.env.TEST_FILTER) : null;
+    const files = spec.dirs
+      .flatMap((d) => findFiles(d, spec.suffix))
+      .filter((f) => !filter || filter.test(f));
     if (!files.length) {
       console.log(`\n# ${tier}: no test files`);
       continue;
