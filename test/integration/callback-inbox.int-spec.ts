@@ -1,7 +1,7 @@
 // The callback inbox's group commit against the real Postgres and Redis: one statement per batch, each callback
 // stored once per dedupe key (within a batch, across batches and across concurrent writers), every caller told
-// its own row, and the batch's jobs added under their deterministic ids. The API runs without a worker here, so
-// jobs stay where the API put them.
+// its own row, and the batch's jobs added under their deterministic ids, for callbacks whose order is known only.
+// The API runs without a worker here, so jobs stay where the API put them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -9,21 +9,24 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES, jobIds } from '@app/infra/queue/queue.names';
 import { CallbackInboxRepository, NewCallback } from '@app/modules/callbacks/callback-inbox.repository';
+import { CallbackApplier } from '@app/modules/callbacks/callback-applier.service';
 import { CallbackJobs } from '@app/modules/callbacks/callback.jobs';
 import { CallbackSweeper } from '@app/modules/callbacks/callback.sweeper';
 import { callbackFacts } from '@app/modules/callbacks/callback.facts';
+import { AdminClient } from '@test/support/admin-client';
 import { RunningApi, startApi } from '@test/support/api-harness';
 import { http } from '@test/support/http';
 import { testConfig } from '@test/support/test-config';
 import { eventually } from '@test/support/timing';
 import { withDb } from '@test/support/db';
-import { inboxRows, orderWebhookBody, signHex } from '@test/fixtures/callbacks.fixtures';
+import { inboxRows, insertLinkedOrder, orderWebhookBody, signHex } from '@test/fixtures/callbacks.fixtures';
 
 describe('callback inbox: group commit', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   let api: RunningApi;
   let repo: CallbackInboxRepository;
   let queue: Queue;
+  let partnerId: string;
 
   /** A TruBit order id no other test uses. */
   const orderId = () => `7${Date.now()}${randomBytes(3).readUIntBE(0, 3)}`;
@@ -46,6 +49,7 @@ describe('callback inbox: group commit', () => {
     );
     repo = api.app.get(CallbackInboxRepository);
     queue = api.app.get<Queue>(getQueueToken(QUEUES.trubitCallbacks));
+    partnerId = (await new AdminClient(api.url, api.config.admin.token).createPartner()).partner.id;
   });
   after(async () => {
     await api.close();
@@ -126,27 +130,43 @@ describe('callback inbox: group commit', () => {
     assert.equal((await inboxRows(id)).length, 1);
   });
 
-  test('a burst of N distinct callbacks over HTTP: N SUCCESS answers, N rows, N jobs under cb-<id>', async () => {
+  test('a burst of N distinct callbacks over HTTP: N SUCCESS answers, N rows, a job under cb-<id> for each known order', async () => {
     const n = 120;
     const ids = Array.from({ length: n }, orderId);
+    // Half of them name one of our orders; the other half an order we do not know (yet).
+    const known = new Set(ids.filter((_, i) => i % 2 === 0));
+    for (const id of known) await insertLinkedOrder(partnerId, id, { status: 'ACTIVE' });
     const answers = await Promise.all(ids.map((id) => post(orderWebhookBody(id, '30'))));
     for (const res of answers) {
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, { callbackStatus: 'SUCCESS' });
     }
-    const rows = (await Promise.all(ids.map(inboxRows))).flat();
-    assert.equal(rows.length, n); // committed before the answers
+    const rows = await Promise.all(ids.map(async (id) => ({ id, row: (await inboxRows(id))[0] })));
+    assert.ok(rows.every((r) => r.row)); // committed before the answers
+    const withOrder = rows.filter((r) => known.has(r.id)).map((r) => r.row);
+    const without = rows.filter((r) => !known.has(r.id)).map((r) => r.row);
     assert.ok(
-      await eventually(async () => (await Promise.all(rows.map((r) => jobOf(r.id)))).every(Boolean), 5000),
-      'every stored callback has its job',
+      await eventually(
+        async () => (await Promise.all(withOrder.map((r) => jobOf(r.id)))).every(Boolean),
+        5000,
+      ),
+      'every stored callback of a known order has its job',
     );
-    const job = await jobOf(rows[0].id);
-    assert.deepEqual(job!.data, { callbackId: rows[0].id });
+    const job = await jobOf(withOrder[0].id);
+    assert.deepEqual(job!.data, { callbackId: withOrder[0].id });
     assert.equal(job!.opts.attempts, 6);
+    // Each batch mixed both kinds and enqueued its known ones in one call: by now an unknown one would be there.
+    assert.deepEqual(
+      (await Promise.all(without.map((r) => jobOf(r.id)))).filter(Boolean),
+      [],
+      'a callback for an unknown order waits in the inbox without a job',
+    );
   });
 
   test('duplicates in a burst: stored once; an unapplied one is enqueued (same job), an applied one is not', async () => {
     const [open, done] = [orderId(), orderId()];
+    await insertLinkedOrder(partnerId, open, { status: 'ACTIVE' });
+    await insertLinkedOrder(partnerId, done, { status: 'ACTIVE' });
     const openBody = orderWebhookBody(open, '50');
     const doneBody = orderWebhookBody(done, '50');
     assert.equal((await post(doneBody)).status, 200);
@@ -172,6 +192,7 @@ describe('callback inbox: group commit', () => {
 
   test('a repeat of a stored callback whose job was lost adds the job again', async () => {
     const id = orderId();
+    await insertLinkedOrder(partnerId, id, { status: 'ACTIVE' });
     const body = orderWebhookBody(id, '40');
     // Stored by an earlier delivery whose enqueue never happened (crash after commit).
     const [stored] = await repo.storeMany([{ facts: callbackFacts(body), rawBody: body }]);
@@ -222,7 +243,9 @@ describe('callback inbox: group commit', () => {
 
   test('the sweeper finds lost enqueues however many unapplied callbacks there are (newest first, then the rest)', async () => {
     const prefix = orderId();
-    // 1100 stored callbacks whose jobs were never added (a crash after commit), an hour old.
+    // 1100 stored callbacks of known orders whose jobs were never added (a crash after commit), an hour old…
+    const ours = Array.from({ length: 1100 }, (_, i) => `${prefix}${i + 1}`);
+    await insertOrders(ours);
     const { rows } = await withDb((db) =>
       db.query<{ id: string }>(
         `INSERT INTO trubit_callbacks ("dedupeKey", "trubitOrderId", "orderStatus", "rawBody", "receivedAt")
@@ -231,7 +254,17 @@ describe('callback inbox: group commit', () => {
         [prefix],
       ),
     );
-    const sweeper = new CallbackSweeper(repo, api.app.get(CallbackJobs));
+    // …and, newer than all of them, 600 for orders we do not know: not candidates, they must not hide the rest.
+    const foreign = orderId();
+    const { rows: unknown } = await withDb((db) =>
+      db.query<{ id: string }>(
+        `INSERT INTO trubit_callbacks ("dedupeKey", "trubitOrderId", "orderStatus", "rawBody", "receivedAt")
+         SELECT $1 || i || ':30', $1 || i, 30, '{}', now() - interval '1 minute' FROM generate_series(1, 600) i
+         RETURNING id::text`,
+        [foreign],
+      ),
+    );
+    const sweeper = new CallbackSweeper(repo, api.app.get(CallbackJobs), api.app.get(CallbackApplier));
     const missing = async () => (await Promise.all(rows.map((r) => jobOf(r.id)))).filter((j) => !j).length;
     const newest = rows[rows.length - 1].id;
     const oldest = rows[0].id;
@@ -240,5 +273,45 @@ describe('callback inbox: group commit', () => {
     for (let i = 0; i < 3 && (await missing()) > 0; i++) await sweeper.sweep();
     assert.equal(await missing(), 0);
     assert.ok(await jobOf(oldest));
+    assert.deepEqual(
+      (await Promise.all(unknown.map((r) => jobOf(r.id)))).filter(Boolean),
+      [],
+      'no job for a callback whose order is unknown',
+    );
+    assert.equal(
+      await sweeper.sweep(),
+      0,
+      'nothing left to do: the unknown ones are not swept again and again',
+    );
   });
+
+  /** Minimal order rows (one user, one used quote each) carrying these TruBit order ids. */
+  async function insertOrders(trubitOrderIds: string[]): Promise<void> {
+    const first = await insertLinkedOrder(partnerId, trubitOrderIds[0], { status: 'ACTIVE' });
+    await withDb((db) =>
+      db.query(
+        `WITH src AS (SELECT * FROM orders WHERE id = $1), ids AS (SELECT t, ord FROM unnest($2::text[]) WITH ORDINALITY AS u(t, ord))
+         , q AS (
+           INSERT INTO quotes (id, "partnerId", "userId", token, amount, "exchangeRate", "grossAmountMxn", "feePercent",
+             "feeAmountMxn", "feeRecipient", "netAmountMxn", "revenueSharePercent", "expiresAt", "usedAt")
+           SELECT src."quoteId" || '-' || ids.ord, qq.*
+           FROM src, ids, LATERAL (SELECT "partnerId", "userId", token, amount, "exchangeRate", "grossAmountMxn",
+             "feePercent", "feeAmountMxn", "feeRecipient", "netAmountMxn", "revenueSharePercent", "expiresAt", "usedAt"
+             FROM quotes WHERE id = src."quoteId") qq
+           RETURNING id
+         )
+         INSERT INTO orders (id, "partnerId", "userId", "quoteId", status, submission, token, amount, "exchangeRate",
+           "grossAmountMxn", "feePercent", "feeAmountMxn", "feeRecipient", "netAmountMxn", "sellQuantity",
+           "revenueSharePercent", "partnerFeeMxn", "platformFeeMxn", "sellerClabe", "bankCode", "bankName",
+           "trubitOrderId", "submitAttempts", "submittedAt", "expiresAt", "updatedAt")
+         SELECT src.id || '-' || ids.ord, src."partnerId", src."userId", src."quoteId" || '-' || ids.ord, src.status,
+           src.submission, src.token, src.amount, src."exchangeRate", src."grossAmountMxn", src."feePercent",
+           src."feeAmountMxn", src."feeRecipient", src."netAmountMxn", src."sellQuantity", src."revenueSharePercent",
+           src."partnerFeeMxn", src."platformFeeMxn", src."sellerClabe", src."bankCode", src."bankName", ids.t,
+           src."submitAttempts", src."submittedAt", src."expiresAt", now()
+         FROM src, ids WHERE ids.ord > 1 AND EXISTS (SELECT 1 FROM q)`,
+        [first, trubitOrderIds],
+      ),
+    );
+  }
 });

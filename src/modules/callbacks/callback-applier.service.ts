@@ -6,20 +6,14 @@ import { TrubitCallbackPayloadError } from '@app/modules/trubit';
 import { callbackFacts } from './callback.facts';
 import { CallbackInboxRepository } from './callback-inbox.repository';
 
-/** The order is not (yet) ours: retried on the job's backoff, then left in the inbox for reconciliation. */
-export class UnknownTrubitOrderError extends Error {
-  constructor(trubitOrderId: string) {
-    // An expected outcome, thrown on every retry: its stack says nothing and costs more than the attempt (source
-    // maps are on), so none is captured.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(`no order with trubitOrderId ${trubitOrderId} (yet)`);
-    Error.stackTraceLimit = limit;
-    this.name = 'UnknownTrubitOrderError';
-  }
-}
-
-export type ApplyResult = 'applied' | 'unchanged' | 'already-processed';
+/**
+ * - applied / unchanged: applied through the state machine (which did or did not move the order); processed.
+ * - already-processed: nothing to do.
+ * - order-unknown: no order has its TruBit order id (yet). Left unapplied in the inbox, without a retry: the
+ *   code that records that id on an order applies it then (WaitingCallbacks), and reconciliation reads TruBit's
+ *   own state in any case.
+ */
+export type ApplyResult = 'applied' | 'unchanged' | 'already-processed' | 'order-unknown';
 
 /**
  * Applies one stored callback through the order state machine (forward-only, row-locked), then marks it
@@ -46,8 +40,8 @@ export class CallbackApplier {
       if (err instanceof TrubitCallbackPayloadError) throw new UnrecoverableError(err.message);
       throw err;
     }
-    // Most retries are for an order that is not ours (yet): answered by the read above, without a transaction.
-    if (!row.orderKnown) throw new UnknownTrubitOrderError(facts.trubitOrderId);
+    // Not ours (yet): answered by the read above, without a transaction.
+    if (!row.orderKnown) return 'order-unknown';
     const result = await this.transitions.applyTrubitStatus({
       trubitOrderId: facts.trubitOrderId,
       orderStatus: facts.orderStatus,
@@ -55,7 +49,7 @@ export class CallbackApplier {
       traclingNumber: facts.traclingNumber,
       source: 'callback',
     });
-    if (!result) throw new UnknownTrubitOrderError(facts.trubitOrderId);
+    if (!result) return 'order-unknown';
     await this.inbox.markProcessed(callbackId);
     if (result.entered.length) {
       this.nudge.nudge(); // the new outbox rows are committed: wake the relays

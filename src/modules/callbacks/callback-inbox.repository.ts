@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '@app/infra/batching/group-commit';
 import { PgPool } from '@app/infra/prisma/pg-pool';
-import { PrismaService } from '@app/infra/prisma/prisma.service';
 import { CallbackFacts } from './callback.facts';
 
 /** A verified callback to put in the inbox. */
@@ -15,6 +14,12 @@ export interface StoredCallback {
   id: string;
   processed: boolean;
   duplicate: boolean;
+  /**
+   * Whether the statement that stored it saw an order with its TruBit order id. true is final (a recorded id is
+   * never removed); false only means "not as of the statement's snapshot", which predates the row's own commit:
+   * see CallbackInboxService for why a new row is checked again after its commit.
+   */
+  orderKnown: boolean;
 }
 
 /** A stored callback as the worker reads it, with whether its order is known (yet). */
@@ -39,22 +44,41 @@ const STORE_BATCH = `
     INSERT INTO trubit_callbacks ("dedupeKey", "trubitOrderId", "orderStatus", "rawBody", "receivedAt")
     SELECT k, o, s, b, $2::timestamp FROM batch
     ON CONFLICT ("dedupeKey") DO NOTHING
-    RETURNING id, "dedupeKey"
+    RETURNING id, "dedupeKey", "trubitOrderId"
   )
-  SELECT id::text AS id, "dedupeKey" AS key, false AS processed, true AS inserted FROM ins
+  SELECT i.id::text AS id, i."dedupeKey" AS key, false AS processed, true AS inserted,
+         EXISTS (SELECT 1 FROM orders o WHERE o."trubitOrderId" = i."trubitOrderId") AS known
+  FROM ins i
   UNION ALL
-  SELECT id::text, "dedupeKey", "processedAt" IS NOT NULL, false FROM trubit_callbacks
-  WHERE "dedupeKey" = ANY($3::text[])`;
+  SELECT c.id::text, c."dedupeKey", c."processedAt" IS NOT NULL, false,
+         EXISTS (SELECT 1 FROM orders o WHERE o."trubitOrderId" = c."trubitOrderId")
+  FROM trubit_callbacks c
+  WHERE c."dedupeKey" = ANY($3::text[])`;
 
 const FIND_EXISTING = `
-  SELECT id::text AS id, "dedupeKey" AS key, "processedAt" IS NOT NULL AS processed, false AS inserted
-  FROM trubit_callbacks WHERE "dedupeKey" = ANY($1::text[])`;
+  SELECT c.id::text AS id, c."dedupeKey" AS key, c."processedAt" IS NOT NULL AS processed, false AS inserted,
+         EXISTS (SELECT 1 FROM orders o WHERE o."trubitOrderId" = c."trubitOrderId") AS known
+  FROM trubit_callbacks c WHERE c."dedupeKey" = ANY($1::text[])`;
+
+/**
+ * Unapplied callbacks whose order is known, received in (notBefore, olderThan), newest first: the ones whose job
+ * may have been lost. Callbacks for an order we do not know are not candidates (nothing can apply them yet; the
+ * code that records the TruBit order id applies them), so however many there are they cost a sweep nothing but
+ * the index probe that rules them out.
+ */
+const UNPROCESSED_WITH_ORDER = `
+  SELECT c.id::text AS id FROM trubit_callbacks c
+  WHERE c."processedAt" IS NULL AND c."receivedAt" < $1::timestamp AND c."receivedAt" > $2::timestamp
+    AND ($4::bigint IS NULL OR c.id < $4::bigint)
+    AND EXISTS (SELECT 1 FROM orders o WHERE o."trubitOrderId" = c."trubitOrderId")
+  ORDER BY c.id DESC LIMIT $3`;
 
 interface StoreRow {
   id: string;
   key: string;
   processed: boolean;
   inserted: boolean;
+  known: boolean;
 }
 
 /** trubit_callbacks: the inbox every verified callback is written to before TruBit hears SUCCESS. */
@@ -65,10 +89,7 @@ export class CallbackInboxRepository {
     { maxBatch: 100, concurrency: 2 },
   );
 
-  constructor(
-    private readonly pool: PgPool,
-    private readonly prisma: PrismaService,
-  ) {}
+  constructor(private readonly pool: PgPool) {}
 
   /**
    * Stores a batch of callbacks, each once per dedupe key, and returns each one's row (in input order) with
@@ -88,11 +109,11 @@ export class CallbackInboxRepository {
       })),
     );
     // timestamp(3) columns hold UTC wall time (Prisma's convention): the zone suffix is ignored by the cast.
-    const { rows } = await this.pool.query<StoreRow>(STORE_BATCH, [
-      batch,
-      new Date().toISOString(),
-      [...first.keys()],
-    ]);
+    const { rows } = await this.pool.query<StoreRow>({
+      name: 'callbacks-store-batch',
+      text: STORE_BATCH,
+      values: [batch, new Date().toISOString(), [...first.keys()]],
+    });
     const byKey = new Map<string, StoreRow>();
     for (const r of rows) if (!byKey.get(r.key)?.inserted) byKey.set(r.key, r);
     const missing = [...first.keys()].filter((k) => !byKey.has(k));
@@ -108,14 +129,36 @@ export class CallbackInboxRepository {
       if (!row) throw new Error(`callback ${key} neither inserted nor found`);
       const repeat = seen.has(key);
       seen.add(key);
-      return { id: row.id, processed: row.processed, duplicate: repeat || !row.inserted };
+      return {
+        id: row.id,
+        processed: row.processed,
+        duplicate: repeat || !row.inserted,
+        orderKnown: row.known,
+      };
     });
   }
 
-  /**
-   * The worker's read, one per attempt (a callback for an order we do not know is tried six times): the
-   * attempts running at the same time share one query.
-   */
+  /** Which of these TruBit order ids are recorded on one of our orders (a fresh read: call after a commit). */
+  async knownOrders(trubitOrderIds: string[]): Promise<Set<string>> {
+    if (!trubitOrderIds.length) return new Set();
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT "trubitOrderId" AS id FROM orders WHERE "trubitOrderId" = ANY($1::text[])`,
+      [trubitOrderIds],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Unapplied callbacks about this TruBit order, in arrival order. */
+  async waitingFor(trubitOrderId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM trubit_callbacks
+       WHERE "trubitOrderId" = $1 AND "processedAt" IS NULL ORDER BY id`,
+      [trubitOrderId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The worker's read, one per job (and per callback a recorder applies): concurrent reads share one query. */
   findToApply(id: string): Promise<CallbackToApply | null> {
     return this.reads.submit(id);
   }
@@ -142,20 +185,16 @@ export class CallbackInboxRepository {
   }
 
   /**
-   * Unapplied callbacks older than `olderThan` (their job may be missing) and younger than `notBefore`, newest
-   * first, with ids below `belowId` when given (the sweeper pages through them).
+   * Unapplied callbacks whose order is known, older than `olderThan` (their job may be missing) and younger than
+   * `notBefore`, newest first, with ids below `belowId` when given (the sweeper pages through them).
    */
   async unprocessed(olderThan: Date, notBefore: Date, limit: number, belowId?: string): Promise<string[]> {
-    const rows = await this.prisma.trubitCallback.findMany({
-      where: {
-        processedAt: null,
-        receivedAt: { lt: olderThan, gt: notBefore },
-        ...(belowId ? { id: { lt: BigInt(belowId) } } : {}),
-      },
-      orderBy: { id: 'desc' },
-      take: limit,
-      select: { id: true },
-    });
-    return rows.map((r) => r.id.toString());
+    const { rows } = await this.pool.query<{ id: string }>(UNPROCESSED_WITH_ORDER, [
+      olderThan.toISOString(),
+      notBefore.toISOString(),
+      limit,
+      belowId ?? null,
+    ]);
+    return rows.map((r) => r.id);
   }
 }

@@ -1,7 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { GroupCommit } from '@app/infra/batching/group-commit';
-import { TrubitCallbackPayloadError, verifyTrubitCallback } from '@app/modules/trubit';
+import type { KeyObject } from 'node:crypto';
+import {
+  loadTrubitPublicKey,
+  TrubitCallbackPayloadError,
+  verifyTrubitCallbackWith,
+} from '@app/modules/trubit';
 import { callbackFacts, CallbackFacts } from './callback.facts';
 import { CallbackInboxRepository, NewCallback, StoredCallback } from './callback-inbox.repository';
 import { CallbackJobs } from './callback.jobs';
@@ -18,6 +23,15 @@ export const CALLBACK_SUCCESS = { callbackStatus: 'SUCCESS' } as const;
  * Callbacks arriving together are stored together (group commit: one INSERT for everything that arrived while
  * the previous one ran) and their jobs added with one Redis round trip; each caller still hears back only once
  * its own row is committed.
+ *
+ * A job is enqueued only for a callback whose order we know: one for an order we do not know (yet) stays in the
+ * inbox, unapplied, until the gateway records that TruBit order id on an order (WaitingCallbacks), which applies
+ * it then. No callback falls between the two, because each side reads the other's table after its own commit:
+ * the intake looks for the order after the row is committed, the recorder looks for callbacks after the id is
+ * committed. If the intake's read missed the id, that read began before the id's commit, so the recorder's
+ * read began after the callback's commit and finds it. (The INSERT's own look at orders cannot be trusted for
+ * "unknown": its snapshot is older than the row's commit; it is only used to skip the second read for rows it
+ * already found an order for.)
  */
 @Injectable()
 export class CallbackInboxService {
@@ -30,17 +44,28 @@ export class CallbackInboxService {
   });
   private readonly enqueued = new RecentlyEnqueued(60_000, 50_000);
 
+  /** The verification key, parsed once; undefined when none is configured or it does not parse. */
+  private readonly key?: KeyObject;
+
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly inbox: CallbackInboxRepository,
     private readonly jobs: CallbackJobs,
-  ) {}
+  ) {
+    const configured = config.trubit.callbackPublicKey;
+    if (!configured) return;
+    try {
+      this.key = loadTrubitPublicKey(configured);
+    } catch (err) {
+      this.logger.error(`TRUBIT_CALLBACK_PUBLIC_KEY unusable, every callback is refused: ${String(err)}`);
+    }
+  }
 
   async receive(rawBody: Buffer | undefined, signature: string | undefined) {
-    const key = this.config.trubit.callbackPublicKey;
-    if (!key) throw new CallbackRejectedError('no TRUBIT_CALLBACK_PUBLIC_KEY configured');
+    if (!this.key) throw new CallbackRejectedError('no usable TRUBIT_CALLBACK_PUBLIC_KEY configured');
     if (!rawBody?.length || !signature) throw new CallbackRejectedError('missing body or signature header');
-    if (!verifyTrubitCallback(rawBody, signature, key)) throw new CallbackRejectedError('bad signature');
+    if (!verifyTrubitCallbackWith(rawBody, signature, this.key))
+      throw new CallbackRejectedError('bad signature');
 
     const text = rawBody.toString('utf8');
     let facts: CallbackFacts;
@@ -57,25 +82,39 @@ export class CallbackInboxService {
   }
 
   /**
-   * Stores a batch, then enqueues the job of every row not applied yet, without waiting for Redis. A repeat of
-   * an unapplied callback enqueues again (a no-op when its job exists, a recovery when it was lost) unless this
-   * process added that job moments ago.
+   * Stores a batch and answers; then, in the background, enqueues the job of every row not applied yet whose
+   * order is known. A repeat of an unapplied callback enqueues again (a no-op when its job exists, a recovery
+   * when it was lost) unless this process added that job moments ago. A new row whose order the INSERT did not
+   * see is checked again now that it is committed (see the class comment).
    */
   private async storeBatch(batch: NewCallback[]): Promise<StoredCallback[]> {
     const stored = await this.inbox.storeMany(batch);
-    const ids = [
-      ...new Set(
-        stored.filter((s) => !s.processed && !(s.duplicate && this.enqueued.has(s.id))).map((s) => s.id),
-      ),
-    ];
-    if (ids.length)
-      this.jobs.enqueueMany(ids).then(
-        () => this.enqueued.addAll(ids),
-        (err: Error) =>
-          this.logger.warn(
-            `${ids.length} callback(s) stored, enqueue failed (the sweeper retries): ${err.message}`,
-          ),
-      );
+    const known = new Set<string>();
+    const recheck = new Map<string, string[]>(); // TruBit order id → new rows about it
+    stored.forEach((s, i) => {
+      if (s.processed || (s.duplicate && this.enqueued.has(s.id))) return;
+      if (s.orderKnown) known.add(s.id);
+      else if (!s.duplicate) {
+        const orderId = batch[i].facts.trubitOrderId;
+        recheck.set(orderId, [...(recheck.get(orderId) ?? []), s.id]);
+      }
+    });
+    if (known.size || recheck.size) void this.dispatch([...known], recheck);
     return stored;
+  }
+
+  private async dispatch(known: string[], recheck: Map<string, string[]>): Promise<void> {
+    let ids = known;
+    try {
+      if (recheck.size) {
+        const found = await this.inbox.knownOrders([...recheck.keys()]);
+        for (const orderId of found) ids = ids.concat(recheck.get(orderId) ?? []);
+      }
+      if (!ids.length) return;
+      await this.jobs.enqueueMany(ids);
+      this.enqueued.addAll(ids);
+    } catch (err) {
+      this.logger.warn(`callback(s) stored, enqueue failed (the sweeper retries): ${(err as Error).message}`);
+    }
   }
 }

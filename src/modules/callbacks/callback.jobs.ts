@@ -4,9 +4,9 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { QUEUES, TrubitCallbackJob, jobIds } from '@app/infra/queue/queue.names';
 
 /**
- * A callback whose order we do not know yet is retried on this backoff (1 s, 2 s, 4 s, 8 s, 16 s: about half
- * a minute, long enough for an order/add answer still being committed) and then left in the inbox,
- * unprocessed: reconciliation reads TruBit's own state for every order, so nothing depends on it afterwards.
+ * Jobs exist only for callbacks whose order is known (see CallbackInboxService), so an attempt fails only on
+ * an error (database away…): retried at 1, 2, 4, 8, 16 s, then left failed for operators, its row unapplied
+ * (reconciliation reads TruBit's own state for every order, so nothing depends on it afterwards).
  */
 const JOB_OPTIONS: JobsOptions = {
   attempts: 6,
@@ -45,18 +45,24 @@ export class CallbackJobs {
   }
 
   /**
-   * Adds the jobs that are missing; a failed one (order never found) is left alone for reconciliation. Returns
-   * how many were added.
+   * Adds the jobs that are missing. A failed one (it ran out of attempts) is left alone. Returns the ids added
+   * and the ids whose job completed (a job completes without applying its callback only when the order was not
+   * known when it ran), which the caller applies itself.
    */
-  async ensureMany(callbackIds: string[]): Promise<number> {
-    let added = 0;
+  async ensureMany(callbackIds: string[]): Promise<{ added: string[]; completed: string[] }> {
+    const added: string[] = [];
+    const completed: string[] = [];
     for (let i = 0; i < callbackIds.length; i += ENSURE_CHUNK) {
       const chunk = callbackIds.slice(i, i + ENSURE_CHUNK);
       const jobs = await Promise.all(chunk.map((id) => this.queue.getJob(jobIds.trubitCallback(id))));
+      const states = await Promise.all(
+        jobs.map((job) => (job ? job.getState() : Promise.resolve(undefined))),
+      );
       const missing = chunk.filter((_, j) => !jobs[j]);
       await this.enqueueMany(missing);
-      added += missing.length;
+      added.push(...missing);
+      completed.push(...chunk.filter((_, j) => states[j] === 'completed'));
     }
-    return added;
+    return { added, completed };
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { CallbackInboxRepository } from './callback-inbox.repository';
+import { CallbacksCoreModule } from './callbacks-core.module';
 import { CallbackInboxService } from './callback-inbox.service';
 import { CallbackJobs } from './callback.jobs';
 import { TrubitCallbackController } from './trubit-callback.controller';
 
 /** POST /callbacks/trubit: verify, store in the inbox, answer SUCCESS. */
 @Module({
+  imports: [CallbacksCoreModule],
   controllers: [TrubitCallbackController],
-  providers: [CallbackInboxService, CallbackInboxRepository, CallbackJobs],
+  providers: [CallbackInboxService, CallbackJobs],
 })
 export class CallbacksModule {}

@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { QUEUES, TrubitCallbackJob } from '@app/infra/queue/queue.names';
-import { ApplyResult, CallbackApplier, UnknownTrubitOrderError } from './callback-applier.service';
+import { ApplyResult, CallbackApplier } from './callback-applier.service';
 
 @Processor(QUEUES.trubitCallbacks, { concurrency: 16 })
 export class TrubitCallbackProcessor extends WorkerHost implements OnModuleDestroy {
@@ -28,9 +28,7 @@ export class TrubitCallbackProcessor extends WorkerHost implements OnModuleDestr
   @OnWorkerEvent('failed')
   onFailed(job: Job<TrubitCallbackJob> | undefined, err: Error): void {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    if (err instanceof UnknownTrubitOrderError || err.name === 'UnknownTrubitOrderError')
-      this.logger.warn(`callback ${job.data.callbackId}: ${err.message}; left for reconciliation`);
-    else this.logger.error(`callback ${job.data.callbackId} failed for good: ${err.message}`);
+    this.logger.error(`callback ${job.data.callbackId} failed for good: ${err.message}`);
   }
 
   /** Finish in-flight callbacks before Prisma and Redis close (SIGTERM). */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '@app/common/idempotency/idempotency.module';
 import { Clock } from '@app/infra/clock/clock';
+import { CallbacksCoreModule } from '@app/modules/callbacks/callbacks-core.module';
 import { FundingCoreModule } from '@app/modules/funding/funding-core.module';
 import { MerchantProvisioner } from './submission/merchant.provisioner';
 import { OrderSubmissionProcessor } from './submission/order-submission.processor';
@@ -16,7 +17,7 @@ import { FundingWatcher } from './watcher/funding-watcher.service';
 
 /** Worker side of orders: submission to TruBit and the funding watcher. */
 @Module({
-  imports: [FundingCoreModule, IdempotencyModule],
+  imports: [FundingCoreModule, IdempotencyModule, CallbacksCoreModule],
   providers: [
     OrderTransitionService,
     SubmissionRepository,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallbacksCoreModule } from '@app/modules/callbacks/callbacks-core.module';
 import { SubmissionQueue } from '@app/modules/orders/submission/submission.queue';
 import { OrderTransitionService } from '@app/modules/orders/transitions/order-transition.service';
 import { ReconciliationLock } from './reconciliation.lock';
@@ -17,6 +18,7 @@ import { UnknownSubmissionResolver } from './unknown/unknown-submission.resolver
  * missed callbacks do not matter. (Merchant KYC polling and unfunded-order expiry live with KYC and funding.)
  */
 @Module({
+  imports: [CallbacksCoreModule],
   providers: [
     OrderTransitionService,
     SubmissionQueue,

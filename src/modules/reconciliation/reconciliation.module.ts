@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallbacksCoreModule } from '@app/modules/callbacks/callbacks-core.module';
 import { AdminModule } from '@app/modules/admin/admin.module';
 import { SubmissionQueue } from '@app/modules/orders/submission/submission.queue';
 import { OrderTransitionService } from '@app/modules/orders/transitions/order-transition.service';
@@ -14,7 +15,7 @@ import { UnknownSubmissionResolver } from './unknown/unknown-submission.resolver
 
 /** API side of reconciliation: POST /admin/v1/orders/:id/reconcile (inline), GET /admin/v1/upstream. */
 @Module({
-  imports: [AdminModule],
+  imports: [AdminModule, CallbacksCoreModule],
   controllers: [AdminReconcileController],
   providers: [
     OrderTransitionService,

@@ -3,6 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/infra/clock/clock';
 import { PrismaService } from '@app/infra/prisma/prisma.service';
+import { WaitingCallbacks } from '@app/modules/callbacks/waiting-callbacks.service';
 import { FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
 import { TRUBIT_API } from '@app/modules/trubit/trubit.constants';
 import type { TrubitApi } from '@app/modules/trubit/trubit-api.interface';
@@ -51,6 +52,7 @@ export class OrderSubmitter {
     private readonly payouts: PayoutMethodProvisioner,
     private readonly transitions: OrderTransitionService,
     private readonly clock: Clock,
+    private readonly waitingCallbacks: WaitingCallbacks,
   ) {}
 
   async submit(orderId: string): Promise<SubmitOutcome> {
@@ -95,6 +97,8 @@ export class OrderSubmitter {
       return 'unknown';
     }
     await this.markSubmitted(order.id, trubitOrderId);
+    // TruBit's callbacks may have come before the answer (10 routinely does): committed, they wait in the inbox.
+    await this.waitingCallbacks.applyFor(trubitOrderId);
     return 'submitted';
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
+import { WaitingCallbacks } from '@app/modules/callbacks/waiting-callbacks.service';
 import { isTerminal } from '@app/modules/orders/state/order-state.machine';
 import { SubmissionQueue } from '@app/modules/orders/submission/submission.queue';
 import { OrderTransitionService } from '@app/modules/orders/transitions/order-transition.service';
@@ -43,6 +44,7 @@ export class UnknownSubmissionResolver {
     private readonly metrics: ReconciliationMetrics,
     private readonly submissions: SubmissionQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly waitingCallbacks: WaitingCallbacks,
   ) {}
 
   /** Every unknown submission (after promoting stuck SUBMITTING ones). */
@@ -134,6 +136,8 @@ export class UnknownSubmissionResolver {
       if (outcome === 'stale') return 'stale';
       this.logger.log(`order ${order.id}: unknown submission found at TruBit as ${best.orderId}`);
       await this.applyFound(order.id, best);
+      // Callbacks TruBit sent while the order was unknown to us are in the inbox, waiting for this link.
+      await this.waitingCallbacks.applyFor(best.orderId);
       return 'linked';
     }
 
