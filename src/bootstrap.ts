@@ -64,9 +64,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
-    // Keeps the received bytes beside the parsed JSON (same parser, same body limit): TruBit callbacks are
-    // verified over the raw body (POST /callbacks/trubit).
-    rawBody: true,
+    // No rawBody: the one route that needs the received bytes (POST /callbacks/trubit) has its own parser.
   });
   const filter = new ApiExceptionFilter();
   app.useGlobalFilters(filter);

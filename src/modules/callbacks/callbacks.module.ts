@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { CallbacksCoreModule } from './callbacks-core.module';
 import { CallbackInboxService } from './callback-inbox.service';
 import { CallbackJobs } from './callback.jobs';
-import { TrubitCallbackController } from './trubit-callback.controller';
+import { TrubitCallbackRoute } from './trubit-callback.route';
 
 /** POST /callbacks/trubit: verify, store in the inbox, answer SUCCESS. */
 @Module({
   imports: [CallbacksCoreModule],
-  controllers: [TrubitCallbackController],
-  providers: [CallbackInboxService, CallbackJobs],
+  providers: [CallbackInboxService, CallbackJobs, TrubitCallbackRoute],
 })
 export class CallbacksModule {}
