@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { OrderStatus } from '@app/generated/prisma/enums';
+import { WaitingCallbacks } from '@app/modules/callbacks/waiting-callbacks.service';
 import { canTransition } from '@app/modules/orders/state/order-state.machine';
 import { mapTrubitStatus } from '@app/modules/trubit/trubit-status.mapper';
 import { http } from '@test/support/http';
@@ -89,6 +90,7 @@ describe('chaos: callbacks dropped, duplicated, reordered and forged', () => {
           const trubitOrderId = await placeSimOrder(stack, seller);
           // As the submission step leaves an order once order/add answered: ACTIVE, trubitOrderId set.
           const orderId = await insertLinkedOrder(partnerId, trubitOrderId, { status: 'ACTIVE' });
+          await stack.worker!.get(WaitingCallbacks, { strict: false }).applyFor(trubitOrderId);
           orders.push({ mode, orderId, trubitOrderId });
           return trubitOrderId;
         }),

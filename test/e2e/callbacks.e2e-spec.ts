@@ -5,6 +5,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { CallbackSweeper } from '@app/modules/callbacks/callback.sweeper';
+import { WaitingCallbacks } from '@app/modules/callbacks/waiting-callbacks.service';
 import { startApi } from '@test/support/api-harness';
 import { http } from '@test/support/http';
 import { RunningStack, startStack } from '@test/support/stack-harness';
@@ -39,12 +40,17 @@ describe('TruBit callbacks', () => {
       headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { signature }) },
     });
 
-  /** A sim order plus the gateway order linked to it (the sim's callback 10 may arrive before the link). */
+  /**
+   * A sim order plus the gateway order linked to it, recorded as the submitter records it: the id committed,
+   * then the callbacks that were waiting for it applied (the sim's callback 10 may arrive before the link).
+   */
   async function linkedOrder(): Promise<{ orderId: string; trubitOrderId: string }> {
     const trubitOrderId = await placeSimOrder(stack, seller);
     const orderId = await insertLinkedOrder(partnerId, trubitOrderId);
+    await waiting().applyFor(trubitOrderId);
     return { orderId, trubitOrderId };
   }
+  const waiting = () => stack.worker!.get(WaitingCallbacks, { strict: false });
 
   before(async () => {
     receiver = await new WebhookReceiver().start();
@@ -62,7 +68,7 @@ describe('TruBit callbacks', () => {
 
   test('genuine callbacks are stored, answered SUCCESS and applied; the partner gets every event in order', async () => {
     const { orderId, trubitOrderId } = await linkedOrder();
-    // Callback 10 raced the link above: the worker retries it until the order is known.
+    // Callback 10 raced the link above: applied by the link or by its job, whichever came second.
     assert.ok(await eventually(async () => (await orderState(orderId)).status === 'ACTIVE', 10_000));
     await stack.simControl('POST', `/orders/${trubitOrderId}/advance`, { status: 60 });
     assert.ok(await eventually(async () => (await orderState(orderId)).status === 'COMPLETED', 10_000));
@@ -202,7 +208,7 @@ describe('TruBit callbacks', () => {
     );
   });
 
-  test('a callback for an order we do not know is stored and answered SUCCESS, then applied once the order appears', async () => {
+  test('a callback for an order we do not know is stored and answered SUCCESS, then applied once its id is recorded', async () => {
     const trubitOrderId = '9' + String(Date.now()).padStart(17, '0');
     const body = orderWebhookBody(trubitOrderId, '40');
     const res = await post(body, signHex(body, privateKey));
@@ -212,7 +218,8 @@ describe('TruBit callbacks', () => {
     assert.equal(row.dedupeKey, `${trubitOrderId}:40`);
     assert.equal(row.processedAt, null);
     const orderId = await insertLinkedOrder(partnerId, trubitOrderId, { status: 'ACTIVE' });
-    assert.ok(await eventually(async () => (await orderState(orderId)).status === 'LOCKED', 10_000));
+    assert.equal(await waiting().applyFor(trubitOrderId), 1);
+    assert.equal((await orderState(orderId)).status, 'LOCKED');
   });
 
   test('a stored callback whose job was never enqueued (crash after commit) is applied by the sweeper', async () => {

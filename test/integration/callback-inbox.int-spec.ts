@@ -125,7 +125,7 @@ describe('callback inbox: group commit', () => {
       await new Promise((r) => setTimeout(r, 200));
       await db.query('COMMIT');
       const [stored] = await pending;
-      assert.deepEqual(stored, { id: rows[0].id, processed: false, duplicate: true });
+      assert.deepEqual(stored, { id: rows[0].id, processed: false, duplicate: true, orderKnown: false });
     });
     assert.equal((await inboxRows(id)).length, 1);
   });
