@@ -150,9 +150,14 @@ export class DeliveryAttemptService {
   }
 
   /** Frees the partner slot (adjusting its concurrency from how the attempt went) and fills free slots. */
-  async release(partnerId: string, slot: string, outcome?: ExchangeResult): Promise<void> {
+  async release(
+    partnerId: string,
+    slot: string,
+    outcome?: ExchangeResult,
+  ): Promise<{ free: number; handedOff: number }> {
     const { free, waiting } = await this.slots.release(partnerId, slot, outcome);
     await this.fill(partnerId, free, waiting);
+    return { free, handedOff: waiting.length };
   }
 
   /**

@@ -199,10 +199,15 @@ export class DirectDeliveryService implements OnModuleDestroy {
         line.active--;
         this.held--;
         this.roomCheck(line);
-        // The release and the next acquires of this partner go out together (one script call).
-        this.track(this.attempts.release(partnerId, token, outcome));
-        this.pump(partnerId);
-        this.forget(partnerId, line);
+        // Jobs waiting for the partner's slots (retries, fallbacks) go first: this line takes only what the
+        // release left free after handing them theirs (else they could starve behind a stream of new events).
+        const released = this.attempts.release(partnerId, token, outcome).then(
+          ({ free, handedOff }) => {
+            if (free > handedOff || line.active === 0) this.pump(partnerId);
+          },
+          () => this.pump(partnerId),
+        );
+        this.track(released.finally(() => this.forget(partnerId, line)));
       });
     this.track(run);
   }
@@ -260,7 +265,8 @@ export class DirectDeliveryService implements OnModuleDestroy {
   }
 
   private forget(partnerId: string, line: PartnerLine): void {
-    if (!line.queue.length && !line.active && !line.acquiring && !line.full) this.lines.delete(partnerId);
+    const idle = !line.queue.length && !line.active && !line.acquiring && !line.full;
+    if (idle && this.lines.get(partnerId) === line) this.lines.delete(partnerId);
   }
 
   /**
