@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { newId } from '@app/infra/crypto/ids';
 import { PgPool } from '@app/infra/prisma/pg-pool';
+import { DeliveryForAttempt } from '@app/modules/webhooks/delivery/delivery-attempts.repository';
 import { DeliveryRef, DeliveryScheduler } from '@app/modules/webhooks/delivery/delivery.scheduler';
-import { DirectDeliveryService } from '@app/modules/webhooks/delivery/direct-delivery.service';
+import { DirectDeliveryService, DirectRef } from '@app/modules/webhooks/delivery/direct-delivery.service';
 import { deliveryBody } from './outbox.body';
 
 interface OutboxRow {
@@ -16,6 +17,9 @@ interface OutboxRow {
   payload: Record<string, unknown>;
   webhookUrl: string | null;
   webhookDisabledAt: Date | null;
+  webhookSecretEnc: string;
+  webhookPrevSecretEnc: string | null;
+  webhookPrevSecretUntil: Date | null;
 }
 
 export const RELAY_BATCH = 500;
@@ -23,7 +27,9 @@ export const RELAY_BATCH = 500;
 /** The oldest unpublished rows nobody else holds, with what the relay needs of their partner. */
 const TAKE = `
   SELECT o.id::text AS id, o."eventId", o."partnerId", o."orderId", o."eventType", o.sequence, o.payload,
-         p."webhookUrl", p."webhookDisabledAt" AT TIME ZONE 'UTC' AS "webhookDisabledAt"
+         p."webhookUrl", p."webhookDisabledAt" AT TIME ZONE 'UTC' AS "webhookDisabledAt",
+         p."webhookSecretEnc", p."webhookPrevSecretEnc",
+         p."webhookPrevSecretUntil" AT TIME ZONE 'UTC' AS "webhookPrevSecretUntil"
     FROM outbox_events o JOIN partners p ON p.id = o."partnerId"
    WHERE o."publishedAt" IS NULL AND o."partnerId" <> ALL($2::text[])
    ORDER BY o.id LIMIT $1
@@ -74,7 +80,7 @@ export class OutboxRelay {
     const { taken, created, claimed } = await this.pool.transaction(async (c) => {
       // Partners with a full direct line here are left for the next run (see DirectDeliveryService.saturated).
       const { rows: took } = await c.query<OutboxRow>(TAKE, [limit, this.direct.saturated()]);
-      if (!took.length) return { taken: 0, created: [] as DeliveryRef[], claimed: [] as DeliveryRef[] };
+      if (!took.length) return { taken: 0, created: [] as DeliveryRef[], claimed: [] as DirectRef[] };
       const at = new Date();
       const now = at.toISOString();
       const claimedUntil = new Date(at.getTime() + this.direct.claimMs).toISOString();
@@ -84,6 +90,7 @@ export class OutboxRelay {
       const direct = plan.filter((p) => p !== 'defer').map((p) => p === 'direct');
       const problems = rows.map((r) => problemOf(r));
       const ids = rows.map(() => newId.delivery());
+      const bodies = rows.map((r) => deliveryBody(r.payload));
       const { rows: inserted } = await c.query<DeliveryRef & { status: string }>(CREATE_AND_PUBLISH, [
         ids,
         rows.map((r) => r.partnerId),
@@ -92,7 +99,7 @@ export class OutboxRelay {
         rows.map((r) => r.eventType),
         rows.map((r) => r.sequence),
         rows.map((r) => r.webhookUrl ?? ''),
-        rows.map((r) => deliveryBody(r.payload)),
+        bodies,
         problems.map((p) => (p ? 'FAILED' : 'PENDING')),
         problems,
         this.config.webhooks.retryScheduleMs.length,
@@ -109,12 +116,53 @@ export class OutboxRelay {
       return {
         taken: took.length,
         created: pending.filter((d) => !direct[position.get(d.id)!]),
-        claimed: pending.filter((d) => direct[position.get(d.id)!]),
+        claimed: pending
+          .filter((d) => direct[position.get(d.id)!])
+          .map((d) => {
+            const i = position.get(d.id)!;
+            return { ...d, known: this.asLoaded(d.id, rows[i], bodies[i], at, claimedUntil) };
+          }),
       };
     });
     // The claimed ones start sending now (not awaited: a slow partner never holds the relay); the others get jobs.
     await Promise.all([this.direct.dispatch(claimed), this.scheduler.enqueueMany(created)]);
     return taken;
+  }
+
+  /**
+   * The delivery as an attempt would load it, from what this transaction read and wrote, for an event outside
+   * any order (nothing can hold it back): the direct sender then reads nothing more. Order events are loaded.
+   */
+  private asLoaded(
+    id: string,
+    r: OutboxRow,
+    body: string,
+    createdAt: Date,
+    claimedUntil: string,
+  ): DeliveryForAttempt | undefined {
+    if (r.orderId && r.sequence !== null) return undefined;
+    return {
+      id,
+      partnerId: r.partnerId,
+      eventId: r.eventId,
+      eventType: r.eventType,
+      orderId: r.orderId,
+      sequence: r.sequence,
+      body,
+      status: 'PENDING',
+      attempts: 0,
+      maxAttempts: this.config.webhooks.retryScheduleMs.length,
+      nextAttemptAt: new Date(claimedUntil),
+      createdAt,
+      partner: {
+        webhookUrl: r.webhookUrl,
+        webhookDisabledAt: r.webhookDisabledAt,
+        webhookSecretEnc: r.webhookSecretEnc,
+        webhookPrevSecretEnc: r.webhookPrevSecretEnc,
+        webhookPrevSecretUntil: r.webhookPrevSecretUntil,
+      },
+      blocker: null,
+    };
   }
 
   /**

@@ -14,6 +14,9 @@ export const DIRECT_MAX_PER_PARTNER = 1000;
 export const DIRECT_MAX_WAIT_MS = 2000;
 const EXPIRE_CHECK_MS = 250;
 
+/** A claimed delivery, with the delivery as an attempt would load it when the relay already has it all. */
+export type DirectRef = DeliveryRef & { known?: DeliveryForAttempt };
+
 interface Waiting {
   ref: DeliveryRef;
   since: number;
@@ -116,13 +119,13 @@ export class DirectDeliveryService implements OnModuleDestroy {
    * Starts sending the claimed first attempts (committed, in outbox order). Returns at once; only while
    * stopping does it wait, for handing them to the job path.
    */
-  async dispatch(refs: DeliveryRef[]): Promise<void> {
+  async dispatch(refs: DirectRef[]): Promise<void> {
     if (!refs.length) return;
     if (this.stopped) return this.fallback(refs.map((ref) => ({ ref, delayMs: 0 })));
     const now = Date.now();
     const touched = new Set<string>();
-    for (const ref of refs) {
-      const loaded = this.repo.loadForAttempt(ref.id);
+    for (const { known, ...ref } of refs) {
+      const loaded = known ? Promise.resolve(known) : this.repo.loadForAttempt(ref.id);
       loaded.catch(() => undefined); // awaited when it gets its slot
       this.line(ref.partnerId).queue.push({ ref, since: now, loaded });
       this.held++;
