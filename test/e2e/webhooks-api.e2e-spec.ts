@@ -178,7 +178,8 @@ describe('webhook APIs', () => {
     assert.match(res.text, /webhook_delivery_attempt_duration_seconds_bucket\{[^}]*outcome="delivered"/);
     assert.match(res.text, /webhook_delivery_latency_seconds_count [1-9]/);
     assert.match(res.text, /webhook_deliveries_finished_total\{status="DELIVERED"\} [1-9]/);
-    assert.match(res.text, /bullmq_queue_jobs\{queue="\{webhook-delivery\}",state="completed"\} [1-9]/);
+    // First attempts go out without a job (see webhooks/README.md): the gauge is there, possibly at 0.
+    assert.match(res.text, /bullmq_queue_jobs\{queue="\{webhook-delivery\}",state="completed"\} \d/);
     assert.match(res.text, /bullmq_queue_jobs\{queue="\{trubit-callbacks\}",state="waiting"\} \d/);
   });
 });

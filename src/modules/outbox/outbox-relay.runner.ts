@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { RedisService } from '@app/infra/redis/redis.service';
+import { DirectDeliveryService } from '@app/modules/webhooks/delivery/direct-delivery.service';
 import { OUTBOX_CHANNEL } from './outbox.nudge';
 import { OutboxRelay, RELAY_BATCH } from './outbox.relay';
 
@@ -23,9 +24,11 @@ export class OutboxRelayRunner implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly relay: OutboxRelay,
     private readonly redis: RedisService,
+    private readonly direct: DirectDeliveryService,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.direct.onRoom = () => this.kick();
     this.redis.subscribe(OUTBOX_CHANNEL, () => this.kick()).catch(() => undefined);
     this.timer = setInterval(() => this.kick(), OUTBOX_POLL_MS);
     this.timer.unref();

@@ -7,6 +7,7 @@ import { DeliveryExchange } from './delivery/delivery.exchange';
 import { DeliveryAttemptsRepository } from './delivery/delivery-attempts.repository';
 import { DeliveryScheduler } from './delivery/delivery.scheduler';
 import { DeliverySweeper } from './delivery/delivery.sweeper';
+import { DirectDeliveryService } from './delivery/direct-delivery.service';
 import { PartnerDeliverySlots } from './delivery/partner-delivery.slots';
 import { WebhookDeliveryProcessor } from './delivery/webhook-delivery.processor';
 import { WebhookSender } from './delivery/webhook.sender';
@@ -21,6 +22,7 @@ import { WebhookSender } from './delivery/webhook.sender';
     DeliveryAttemptService,
     DeliveryExchange,
     DeliverySweeper,
+    DirectDeliveryService,
     PartnerDeliverySlots,
     WebhookSender,
     WebhookDeliveryProcessor,

@@ -113,19 +113,22 @@ export class DeliveryAttemptService {
     if (dueIn > 1000) return this.later(job, token, dueIn);
 
     const endpoint = d.partner.webhookUrl;
-    if (!endpoint || d.partner.webhookDisabledAt) {
-      const why = !endpoint
-        ? 'no webhook endpoint configured'
-        : `webhook endpoint disabled since ${d.partner.webhookDisabledAt!.toISOString()} (it answered 410 Gone)`;
-      if (await this.repo.failWithoutAttempt(d.id, expected, why)) {
-        this.exchange.settled('FAILED');
-        await this.exchange.releaseNext(d);
-      }
-      return 'FAILED';
-    }
+    if (!endpoint || d.partner.webhookDisabledAt) return this.failUnsendable(d, expected);
     // Read with the delivery: an earlier event of its order that is still unsettled.
     if (d.blocker) return this.later(job, token, orderingDelay(d.blocker.dueAt));
     return { delivery: d, endpoint };
+  }
+
+  /** No endpoint, or the endpoint is disabled (410): the delivery is FAILED without an HTTP attempt. */
+  async failUnsendable(d: DeliveryForAttempt, expected: number): Promise<'FAILED'> {
+    const why = !d.partner.webhookUrl
+      ? 'no webhook endpoint configured'
+      : `webhook endpoint disabled since ${d.partner.webhookDisabledAt!.toISOString()} (it answered 410 Gone)`;
+    if (await this.repo.failWithoutAttempt(d.id, expected, why)) {
+      this.exchange.settled('FAILED');
+      await this.exchange.releaseNext(d);
+    }
+    return 'FAILED';
   }
 
   /** The exchange's result if it completes within `ms`, else undefined (it keeps running). */
@@ -147,9 +150,14 @@ export class DeliveryAttemptService {
   }
 
   /** Frees the partner slot (adjusting its concurrency from how the attempt went) and fills free slots. */
-  private async release(partnerId: string, slot: string, outcome?: ExchangeResult): Promise<void> {
+  async release(
+    partnerId: string,
+    slot: string,
+    outcome?: ExchangeResult,
+  ): Promise<{ free: number; handedOff: number }> {
     const { free, waiting } = await this.slots.release(partnerId, slot, outcome);
     await this.fill(partnerId, free, waiting);
+    return { free, handedOff: waiting.length };
   }
 
   /**
@@ -180,7 +188,7 @@ export class DeliveryAttemptService {
  * How long an event waits for an earlier event of its order: until the earlier one's next attempt when that is
  * in the future (it is promoted sooner when the earlier one settles), else a short re-check.
  */
-function orderingDelay(blockerDueAt: Date | null): number {
+export function orderingDelay(blockerDueAt: Date | null): number {
   const until = blockerDueAt ? blockerDueAt.getTime() - Date.now() : 0;
   return until > 0 ? Math.min(until + 250, 60_000) : 1000 + Math.floor(Math.random() * 500);
 }

@@ -163,6 +163,21 @@ export class DeliveryAttemptsRepository {
     );
   }
 
+  /**
+   * Gives up the direct sender's claim on first attempts it will not make itself: they are due now again, so
+   * the jobs that take them over (and an order's hand-off) run them at once. Guarded by the attempt count.
+   */
+  async releaseClaims(refs: DeliveryRef[]): Promise<void> {
+    if (!refs.length) return;
+    const now = iso(new Date());
+    await this.pool.query(
+      `UPDATE webhook_deliveries d SET "nextAttemptAt" = $3, "updatedAt" = $3
+         FROM unnest($1::text[], $2::int[]) AS t(id, attempts)
+        WHERE d.id = t.id AND d.status = 'PENDING' AND d.attempts = t.attempts`,
+      [refs.map((r) => r.id), refs.map((r) => r.attempts), now],
+    );
+  }
+
   /** Fails a pending delivery without an HTTP attempt (no endpoint configured, endpoint disabled). */
   async failWithoutAttempt(id: string, expectedAttempts: number, message: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(

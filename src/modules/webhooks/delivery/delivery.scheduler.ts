@@ -46,14 +46,14 @@ export class DeliveryScheduler {
     );
   }
 
-  /** First attempts of new deliveries, in one round trip (the relay's batch). */
-  async enqueueMany(ds: DeliveryRef[]): Promise<void> {
+  /** First attempts of new deliveries, in one round trip (the relay's batch); `delayMs` per delivery. */
+  async enqueueMany(ds: Array<DeliveryRef & { delayMs?: number }>): Promise<void> {
     if (!ds.length) return;
     await this.queue.addBulk(
       ds.map((d) => ({
         name: 'deliver',
         data: { deliveryId: d.id, partnerId: d.partnerId, attempt: d.attempts },
-        opts: { ...JOB_OPTIONS, jobId: this.jobId(d) },
+        opts: { ...JOB_OPTIONS, jobId: this.jobId(d), delay: Math.max(0, Math.round(d.delayMs ?? 0)) },
       })),
     );
   }
