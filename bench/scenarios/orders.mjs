@@ -34,12 +34,21 @@ async function approveDefaultMerchant(ctx, post) {
   throw new Error(`warm-up order ${order.id} never reached the simulator`);
 }
 
+async function simOrderCount(ctx) {
+  const { orders } = await (await fetch(`${ctx.simUrl}/__sim/orders`)).json();
+  return orders.length;
+}
+
 export default {
   name: 'orders',
   description: 'POST /orders (funded, simulator latency 0) p99 at 50 connections',
   async run(ctx) {
     const connections = 50;
     const count = Number(process.env.BENCH_ORDERS ?? 2000);
+    // Like every other scenario, the measurement starts warm (JIT, pools, the worker's submission pipeline
+    // running): the warm-up places real orders too, each on its own quote. The worker keeps submitting them
+    // (at TruBit's order rate) while the measured orders come in.
+    const warmup = Number(process.env.BENCH_ORDERS_WARMUP ?? 1000);
     const { apiKey } = await ctx.createPartner({
       limits: { requestsPerMinute: 1_000_000, dailyVolumeMxn: null, monthlyVolumeMxn: null },
     });
@@ -60,35 +69,46 @@ export default {
       },
     });
     await approveDefaultMerchant(ctx, post);
-    ctx.progress(`orders: creating ${count} quotes`);
+    ctx.progress(`orders: creating ${warmup + count} quotes`);
     const quotes = [];
-    for (let i = 0; i < count; i += 50) {
+    for (let i = 0; i < warmup + count; i += 50) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(50, count - i) }, () =>
+        Array.from({ length: Math.min(50, warmup + count - i) }, () =>
           post('/api/v1/quotes', { type: 'SELL', amount: 5, partnerUserRef: 'bench-orders' }),
         ),
       );
       quotes.push(...batch.map((q) => q.id));
     }
     let next = 0;
-    ctx.progress(`orders: ${count} POST /api/v1/orders at ${connections} connections`);
-    const result = await load({
-      url: `${ctx.apiUrl}/api/v1/orders`,
-      method: 'POST',
-      connections,
-      warmupSec: 0,
-      durationSec: 120,
-      amount: count,
-      headers,
-      setupRequest: (req) => ({
-        ...req,
-        body: JSON.stringify({
-          quoteId: quotes[next++ % quotes.length],
-          partnerUserRef: 'bench-orders',
-          sellerClabe: CLABE,
+    const run = (amount) =>
+      load({
+        url: `${ctx.apiUrl}/api/v1/orders`,
+        method: 'POST',
+        connections,
+        warmupSec: 0,
+        durationSec: 120,
+        amount,
+        headers,
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({
+            quoteId: quotes[next++ % quotes.length],
+            partnerUserRef: 'bench-orders',
+            sellerClabe: CLABE,
+          }),
         }),
-      }),
-    });
+      });
+    if (warmup > 0) {
+      ctx.progress(`orders: warm-up, ${warmup} orders`);
+      const warm = await run(warmup);
+      if (warm.ok !== warmup) throw new Error(`warm-up: ${warm.ok} of ${warmup} orders created`);
+    }
+    ctx.progress(`orders: ${count} POST /api/v1/orders at ${connections} connections`);
+    const atTrubitBefore = await simOrderCount(ctx);
+    const startedAt = Date.now();
+    const result = await run(count);
+    const seconds = (Date.now() - startedAt) / 1000;
+    const reachedTrubit = (await simOrderCount(ctx)) - atTrubitBefore;
     return {
       measurements: [{ label: 'gateway: POST /api/v1/orders', ...result }],
       checks: [
@@ -102,6 +122,14 @@ export default {
           pass: result.p99 <= 100 && result.ok === count,
         },
         { kind: 'info', label: 'orders created (201)', value: result.ok, decimals: 0, target: `${count}` },
+        {
+          // The submitter's pace meanwhile (TruBit's order rate unless BENCH_TRUBIT_ORDERS_PER_SECOND lifts it).
+          kind: 'info',
+          label: 'orders placed at TruBit meanwhile, per s',
+          value: reachedTrubit / seconds,
+          decimals: 0,
+          target: '',
+        },
       ],
     };
   },

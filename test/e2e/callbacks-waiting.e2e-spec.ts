@@ -19,6 +19,7 @@ import { FundingAccounts } from '@app/modules/funding/accounts/funding-accounts'
 import type { MerchantProvisioner } from '@app/modules/orders/submission/merchant.provisioner';
 import { OrderSubmitter } from '@app/modules/orders/submission/order-submitter.service';
 import type { PayoutMethodProvisioner } from '@app/modules/orders/submission/payout-method.provisioner';
+import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
 import { SubmissionRepository } from '@app/modules/orders/submission/submission.repository';
 import { OrderTransitionService } from '@app/modules/orders/transitions/order-transition.service';
 import { UnknownSubmissionResolver } from '@app/modules/reconciliation/unknown/unknown-submission.resolver';
@@ -95,9 +96,11 @@ describe('callbacks waiting for their order', () => {
   test('a callback that beat the order/add answer is applied by the submitter when it records the id', async () => {
     const trubitOrderId = freshTrubitId();
     const w = stack.worker!;
-    // TruBit creates the order, its callback 40 is delivered and stored, and only then does order/add answer.
+    // TruBit creates the order, its callbacks 10 and 40 are delivered and stored, and only then does order/add
+    // answer. The 10 repeats what the submitter records (only marked processed); the 40 moves the order.
     const trubit = {
       addOrder: async () => {
+        await postCallback(trubitOrderId, '10');
         await postCallback(trubitOrderId, '40');
         return { orderId: trubitOrderId };
       },
@@ -113,14 +116,19 @@ describe('callbacks waiting for their order', () => {
       w.get(OrderTransitionService, { strict: false }),
       w.get(Clock, { strict: false }),
       w.get(WaitingCallbacks, { strict: false }),
+      w.get(OutboxNudge, { strict: false }),
     );
     const orderId = await insertOrder({ partnerId, seller, quantity: '3.2100', submission: 'QUEUED' });
 
     assert.equal(await submitter.submit(orderId), 'submitted');
 
     // Already applied when submit() returns: by the submitter, not by a (paused) job or a timer.
-    const [row] = await inboxRows(trubitOrderId);
-    assert.ok(row.processedAt, 'the waiting callback was applied');
+    const rows = await inboxRows(trubitOrderId);
+    assert.equal(rows.length, 2);
+    assert.ok(
+      rows.every((r) => r.processedAt),
+      'both waiting callbacks were applied',
+    );
     const state = await orderState(orderId);
     assert.equal(state.status, 'LOCKED');
     assert.equal(state.trubitStatus, 40);

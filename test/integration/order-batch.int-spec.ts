@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { newId } from '@app/infra/crypto/ids';
+import type { OrderEventRow } from '@app/modules/orders/events/order-event.rows';
 import {
   OrderCreationRepository,
-  OrderEventRow,
   ReadRequest,
 } from '@app/modules/orders/repositories/order-creation.repository';
 import { NewOrder } from '@app/modules/orders/services/order-admission';

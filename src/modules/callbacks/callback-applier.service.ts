@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
+import { changesNothing } from '@app/modules/orders/state/trubit-observation';
 import { OrderTransitionService } from '@app/modules/orders/transitions/order-transition.service';
 import { TrubitCallbackPayloadError } from '@app/modules/trubit';
 import { callbackFacts } from './callback.facts';
@@ -8,6 +9,7 @@ import { CallbackInboxRepository } from './callback-inbox.repository';
 
 /**
  * - applied / unchanged: applied through the state machine (which did or did not move the order); processed.
+ *   A callback that tells the order nothing new (see changesNothing) is unchanged without a transaction.
  * - already-processed: nothing to do.
  * - order-unknown: no order has its TruBit order id (yet). Left unapplied in the inbox, without a retry: the
  *   code that records that id on an order applies it then (WaitingCallbacks), and reconciliation reads TruBit's
@@ -41,7 +43,13 @@ export class CallbackApplier {
       throw err;
     }
     // Not ours (yet): answered by the read above, without a transaction.
-    if (!row.orderKnown) return 'order-unknown';
+    if (!row.order) return 'order-unknown';
+    // Nothing the order does not already record (a repeat, a status it has passed, the routine 10 after the
+    // submitter's own): marked processed without locking the order.
+    if (changesNothing(row.order, facts)) {
+      await this.inbox.markProcessed([callbackId]);
+      return 'unchanged';
+    }
     const result = await this.transitions.applyTrubitStatus({
       trubitOrderId: facts.trubitOrderId,
       orderStatus: facts.orderStatus,
@@ -50,7 +58,7 @@ export class CallbackApplier {
       source: 'callback',
     });
     if (!result) return 'order-unknown';
-    await this.inbox.markProcessed(callbackId);
+    await this.inbox.markProcessed([callbackId]);
     if (result.entered.length) {
       this.nudge.nudge(); // the new outbox rows are committed: wake the relays
       this.logger.debug(`callback ${callbackId}: ${result.from} → ${result.entered.join(' → ')}`);

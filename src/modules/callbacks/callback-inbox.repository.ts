@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '@app/infra/batching/group-commit';
 import { PgPool } from '@app/infra/prisma/pg-pool';
+import type { OrderStatus } from '@app/generated/prisma/enums';
+import type { RecordedTrubitFacts } from '@app/modules/orders/state/trubit-observation';
 import { CallbackFacts } from './callback.facts';
 
 /** A verified callback to put in the inbox. */
@@ -22,11 +24,11 @@ export interface StoredCallback {
   orderKnown: boolean;
 }
 
-/** A stored callback as the worker reads it, with whether its order is known (yet). */
+/** A stored callback as the worker reads it, with its order's record of TruBit's view (null: not known yet). */
 export interface CallbackToApply {
   rawBody: string;
   processed: boolean;
-  orderKnown: boolean;
+  order: RecordedTrubitFacts | null;
 }
 
 /**
@@ -73,6 +75,47 @@ const UNPROCESSED_WITH_ORDER = `
     AND EXISTS (SELECT 1 FROM orders o WHERE o."trubitOrderId" = c."trubitOrderId")
   ORDER BY c.id DESC LIMIT $3`;
 
+/** Unapplied callbacks about some TruBit order ids, oldest first, with what their order records. */
+const WAITING_FOR = `
+  SELECT c.id::text AS id, c."trubitOrderId" AS tid, c."rawBody",
+         o.status::text AS status, o."trubitStatus", o."trubitHasRefund", o."cepTrackingKey"
+  FROM trubit_callbacks c LEFT JOIN orders o ON o."trubitOrderId" = c."trubitOrderId"
+  WHERE c."trubitOrderId" = ANY($1::text[]) AND c."processedAt" IS NULL
+  ORDER BY c.id`;
+
+/** An unapplied callback found for a TruBit order id just recorded (see WaitingCallbacks). */
+export interface WaitingCallback {
+  id: string;
+  rawBody: string;
+  /** Its order's record of TruBit's view, as of the read. */
+  order: RecordedTrubitFacts | null;
+}
+
+/** The order columns joined to a callback (all null when no order has its TruBit id). */
+interface OrderFactsRow {
+  status: OrderStatus | null;
+  trubitStatus: number | null;
+  trubitHasRefund: boolean | null;
+  cepTrackingKey: string | null;
+}
+
+function orderFacts(r: OrderFactsRow): RecordedTrubitFacts | null {
+  return r.status
+    ? {
+        status: r.status,
+        trubitStatus: r.trubitStatus,
+        trubitHasRefund: r.trubitHasRefund ?? false,
+        cepTrackingKey: r.cepTrackingKey,
+      }
+    : null;
+}
+
+interface WaitingRow extends OrderFactsRow {
+  id: string;
+  tid: string;
+  rawBody: string;
+}
+
 interface StoreRow {
   id: string;
   key: string;
@@ -86,6 +129,15 @@ interface StoreRow {
 export class CallbackInboxRepository {
   private readonly reads = new GroupCommit<string, CallbackToApply | null>(
     (ids) => this.findManyToApply(ids),
+    { maxBatch: 100, concurrency: 2 },
+  );
+
+  private readonly processedWrites = new GroupCommit<string, null>((ids) => this.markManyProcessed(ids), {
+    maxBatch: 200,
+    concurrency: 2,
+  });
+  private readonly waitingReads = new GroupCommit<string, WaitingCallback[]>(
+    (trubitOrderIds) => this.findManyWaiting(trubitOrderIds),
     { maxBatch: 100, concurrency: 2 },
   );
 
@@ -148,14 +200,28 @@ export class CallbackInboxRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Unapplied callbacks about this TruBit order, in arrival order. */
-  async waitingFor(trubitOrderId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id::text AS id FROM trubit_callbacks
-       WHERE "trubitOrderId" = $1 AND "processedAt" IS NULL ORDER BY id`,
-      [trubitOrderId],
-    );
-    return rows.map((r) => r.id);
+  /**
+   * Unapplied callbacks about this TruBit order, in arrival order, each with what its order records of TruBit's
+   * view (null when no order has the id). Called once per recorded TruBit id (every submission): concurrent
+   * calls share one query.
+   */
+  waitingFor(trubitOrderId: string): Promise<WaitingCallback[]> {
+    return this.waitingReads.submit(trubitOrderId);
+  }
+
+  private async findManyWaiting(trubitOrderIds: string[]): Promise<WaitingCallback[][]> {
+    const { rows } = await this.pool.query<WaitingRow>({
+      name: 'callbacks-waiting-for',
+      text: WAITING_FOR,
+      values: [trubitOrderIds],
+    });
+    const byOrder = new Map<string, WaitingCallback[]>();
+    for (const r of rows) {
+      const list = byOrder.get(r.tid) ?? [];
+      list.push({ id: r.id, rawBody: r.rawBody, order: orderFacts(r) });
+      byOrder.set(r.tid, list);
+    }
+    return trubitOrderIds.map((id) => byOrder.get(id) ?? []);
   }
 
   /** The worker's read, one per job (and per callback a recorder applies): concurrent reads share one query. */
@@ -164,24 +230,33 @@ export class CallbackInboxRepository {
   }
 
   private async findManyToApply(ids: string[]): Promise<Array<CallbackToApply | null>> {
-    const { rows } = await this.pool.query<CallbackToApply & { id: string }>(
+    const { rows } = await this.pool.query<
+      OrderFactsRow & { id: string; rawBody: string; processed: boolean }
+    >(
       `SELECT c.id::text AS id, c."rawBody", c."processedAt" IS NOT NULL AS processed,
-              EXISTS (SELECT 1 FROM orders o WHERE o."trubitOrderId" = c."trubitOrderId") AS "orderKnown"
-       FROM trubit_callbacks c WHERE c.id = ANY($1::bigint[])`,
+              o.status::text AS status, o."trubitStatus", o."trubitHasRefund", o."cepTrackingKey"
+       FROM trubit_callbacks c LEFT JOIN orders o ON o."trubitOrderId" = c."trubitOrderId"
+       WHERE c.id = ANY($1::bigint[])`,
       [ids],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
       const r = byId.get(id);
-      return r ? { rawBody: r.rawBody, processed: r.processed, orderKnown: r.orderKnown } : null;
+      return r ? { rawBody: r.rawBody, processed: r.processed, order: orderFacts(r) } : null;
     });
   }
 
-  async markProcessed(id: string): Promise<void> {
+  /** Marks applied callbacks processed; concurrent calls share one UPDATE. */
+  async markProcessed(ids: string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.processedWrites.submit(id)));
+  }
+
+  private async markManyProcessed(ids: string[]): Promise<null[]> {
     await this.pool.query(
-      `UPDATE trubit_callbacks SET "processedAt" = $2::timestamp WHERE id = $1::bigint AND "processedAt" IS NULL`,
-      [id, new Date().toISOString()],
+      `UPDATE trubit_callbacks SET "processedAt" = $2::timestamp WHERE id = ANY($1::bigint[]) AND "processedAt" IS NULL`,
+      [ids, new Date().toISOString()],
     );
+    return ids.map(() => null);
   }
 
   /**

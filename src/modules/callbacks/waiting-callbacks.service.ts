@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackApplier } from './callback-applier.service';
-import { CallbackInboxRepository } from './callback-inbox.repository';
+import { changesNothing } from '@app/modules/orders/state/trubit-observation';
+import { callbackFacts } from './callback.facts';
+import { CallbackInboxRepository, WaitingCallback } from './callback-inbox.repository';
 
 /**
  * Callbacks that arrived before their order was known (the status-10 callback racing the order/add answer, or a
@@ -9,6 +11,8 @@ import { CallbackInboxRepository } from './callback-inbox.repository';
  * waiting callbacks are applied then, in arrival order. Reading after the commit is what makes this complete
  * (see CallbackInboxService): a callback committed before this read is found here; one committed after it was
  * stored by an intake whose own read, after its commit, sees the order and enqueues the job.
+ *
+ * A callback that would change nothing but the order's trubitSeenAt (see changesNothing) is only marked processed.
  *
  * Never throws: the id is recorded whatever happens here, and a callback left unapplied by a failure has a
  * known order from now on, so the inbox sweeper enqueues it.
@@ -24,15 +28,26 @@ export class WaitingCallbacks {
 
   /** Applies the unapplied callbacks about `trubitOrderId`; returns how many were applied. */
   async applyFor(trubitOrderId: string): Promise<number> {
-    let ids: string[];
+    let waiting: WaitingCallback[];
     try {
-      ids = await this.inbox.waitingFor(trubitOrderId);
+      waiting = await this.inbox.waitingFor(trubitOrderId);
     } catch (err) {
       this.logger.warn(`callbacks waiting for ${trubitOrderId} not read (the sweeper will): ${String(err)}`);
       return 0;
     }
+    // Callbacks that tell the order nothing it does not already record (the routine status 10) are only marked
+    // processed: one UPDATE rather than a locked transaction each. The rest go through the applier.
+    const nothingNew = waiting.filter((c) => this.changesNothing(c)).map((c) => c.id);
     let applied = 0;
-    for (const id of ids) {
+    try {
+      await this.inbox.markProcessed(nothingNew);
+      applied += nothingNew.length;
+    } catch (err) {
+      this.logger.warn(
+        `callbacks for ${trubitOrderId} not marked applied (the sweeper will): ${String(err)}`,
+      );
+    }
+    for (const { id } of waiting.filter((c) => !nothingNew.includes(c.id))) {
       try {
         const result = await this.applier.apply(id);
         if (result === 'applied' || result === 'unchanged') applied++;
@@ -42,8 +57,19 @@ export class WaitingCallbacks {
         );
       }
     }
-    if (ids.length)
-      this.logger.debug(`${applied}/${ids.length} waiting callback(s) applied for ${trubitOrderId}`);
+    if (waiting.length)
+      this.logger.debug(`${applied}/${waiting.length} waiting callback(s) applied for ${trubitOrderId}`);
     return applied;
+  }
+
+  private changesNothing(callback: WaitingCallback): boolean {
+    if (!callback.order) return false;
+    let facts;
+    try {
+      facts = callbackFacts(callback.rawBody);
+    } catch {
+      return false; // the applier reports it
+    }
+    return changesNothing(callback.order, facts);
   }
 }

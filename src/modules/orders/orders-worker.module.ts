@@ -3,6 +3,7 @@ import { IdempotencyModule } from '@app/common/idempotency/idempotency.module';
 import { Clock } from '@app/infra/clock/clock';
 import { CallbacksCoreModule } from '@app/modules/callbacks/callbacks-core.module';
 import { FundingCoreModule } from '@app/modules/funding/funding-core.module';
+import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
 import { MerchantProvisioner } from './submission/merchant.provisioner';
 import { OrderSubmissionProcessor } from './submission/order-submission.processor';
 import { OrderSubmitter } from './submission/order-submitter.service';
@@ -31,6 +32,7 @@ import { FundingWatcher } from './watcher/funding-watcher.service';
     FundingWatchScheduler,
     FundingWatchProcessor,
     Clock,
+    OutboxNudge,
   ],
   exports: [OrderTransitionService, SubmissionQueue, FundingWatcher],
 })

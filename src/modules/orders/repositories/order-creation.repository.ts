@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import type { PoolClient, QueryResult } from 'pg';
 import { FUNDS_LOCK_NAMESPACE } from '@app/modules/funding/services/funds-reservation.service';
+import { eventRowParams, insertEventRowsCtes, OrderEventRow } from '../events/order-event.rows';
 import { NewOrder, QuoteForOrder } from '../services/order-admission';
 
 /** pg_advisory_xact_lock(namespace, hashtext(partnerId)): volume checks and order inserts of a partner serialise. */
@@ -40,19 +41,6 @@ export interface BatchReads {
   userMonthly: Map<string, Decimal>;
   /** Committed quantity per `${apiKey}|${token}`. */
   committed: Map<string, Decimal>;
-}
-
-export interface OrderEventRow {
-  eventId: string;
-  orderId: string;
-  partnerId: string;
-  event: string;
-  sequence: number;
-  /** Timeline entry data (order_events.data). */
-  timeline: Record<string, unknown>;
-  /** The webhook body (outbox_events.payload). */
-  payload: Record<string, unknown>;
-  createdAt: Date;
 }
 
 const LOCK_BATCH = `
@@ -160,15 +148,7 @@ const WRITE_BATCH = `
     SELECT ${ORDERS_AS}, 'PENDING_DEPOSIT', 1, "createdAt"
     FROM unnest(${ORDERS_FROM}) AS n(${ORDERS_AS})
     RETURNING id
-  ), timeline AS (
-    INSERT INTO order_events (id, "orderId", "partnerId", sequence, event, data, "createdAt")
-    SELECT * FROM unnest($${E}::text[], $${E + 1}::text[], $${E + 2}::text[], $${E + 3}::int[], $${E + 4}::text[],
-                         $${E + 5}::jsonb[], $${E + 6}::timestamp[])
-  ), outbox AS (
-    INSERT INTO outbox_events ("eventId", "orderId", "partnerId", sequence, "eventType", payload, "createdAt")
-    SELECT * FROM unnest($${E}::text[], $${E + 1}::text[], $${E + 2}::text[], $${E + 3}::int[], $${E + 4}::text[],
-                         $${E + 7}::jsonb[], $${E + 6}::timestamp[])
-  )
+  ),${insertEventRowsCtes(E)}
   SELECT (CASE WHEN u.n = $${E + 9} AND c.n = $${E + 9} THEN '0'
                ELSE 'order batch: ' || u.n || ' quotes consumed, ' || c.n || ' orders for ' || $${E + 9} END)::int AS ok
   FROM (SELECT count(*) AS n FROM used) u, (SELECT count(*) AS n FROM created) c`;
@@ -244,14 +224,7 @@ export class OrderCreationRepository {
       params.push(orders.map((o) => (o[column] instanceof Date ? utc(o[column] as Date) : o[column])));
     }
     params.push(
-      events.map((e) => e.eventId),
-      events.map((e) => e.orderId),
-      events.map((e) => e.partnerId),
-      events.map((e) => e.sequence),
-      events.map((e) => e.event),
-      events.map((e) => JSON.stringify(e.timeline)),
-      events.map((e) => utc(e.createdAt)),
-      events.map((e) => JSON.stringify(e.payload)),
+      ...eventRowParams(events),
       orders.map((o) => o.quoteId),
       orders.length,
     );

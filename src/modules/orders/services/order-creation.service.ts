@@ -5,7 +5,6 @@ import { ApiError } from '@app/common/errors/api.error';
 import { token as tokenNumber } from '@app/common/money/money';
 import { GroupCommit } from '@app/infra/batching/group-commit';
 import { Clock } from '@app/infra/clock/clock';
-import { newId } from '@app/infra/crypto/ids';
 import { PgPipelinePool } from '@app/infra/prisma/pg-pool';
 import { FundingAccount, FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
 import { DEFAULT_DEPOSIT_CHAIN } from '@app/modules/funding/deposit-chains';
@@ -17,12 +16,8 @@ import { validateClabe } from '../clabe/clabe.validator';
 import { CreateOrderInput } from '../inputs/create-order.input';
 import { CreatedOrderView, DepositInstructions } from '../outputs/created-order.view';
 import { toOrderView } from '../outputs/order.view';
-import {
-  OrderCreationRepository,
-  OrderEventRow,
-  ReadRequest,
-} from '../repositories/order-creation.repository';
-import { EVENT_FOR_STATUS } from '../state/order-state.machine';
+import { OrderEventRow, orderEventRow } from '../events/order-event.rows';
+import { OrderCreationRepository, ReadRequest } from '../repositories/order-creation.repository';
 import { SubmissionQueue } from '../submission/submission.queue';
 import { Admission, Admitted, admitOrders, NewOrder, OrderRequest } from './order-admission';
 import { utcPeriods } from './order-limits';
@@ -139,7 +134,7 @@ export class OrderCreationService {
     if (admissions.some((a) => !(a instanceof ApiError))) this.nudge.nudge();
     if (funded.length > 0) {
       // A lost enqueue is not lost work: the funding watcher re-enqueues QUEUED orders without a live job.
-      await this.submissions
+      void this.submissions
         .enqueueMany(funded.map((a) => a.order.id))
         .catch((err: Error) => this.logger.warn(`enqueue of ${funded.length} orders failed: ${err.message}`));
     }
@@ -223,17 +218,13 @@ function viewSource(o: NewOrder) {
 
 /** `order.created`: timeline entry + webhook body, sequence 1 (what recordOrderEvent writes for a new order). */
 function createdEvent(o: NewOrder): OrderEventRow {
-  const event = EVENT_FOR_STATUS.PENDING_DEPOSIT;
-  const eventId = newId.event();
-  const data = { ...toOrderView(viewSource(o)), orderId: o.id, status: 'PENDING_DEPOSIT', sequence: 1 };
-  return {
-    eventId,
+  return orderEventRow({
     orderId: o.id,
     partnerId: o.partnerId,
-    event,
+    status: 'PENDING_DEPOSIT',
     sequence: 1,
-    timeline: { status: 'PENDING_DEPOSIT', quoteId: o.quoteId },
-    payload: { id: eventId, event, createdAt: o.createdAt.toISOString(), data },
-    createdAt: o.createdAt,
-  };
+    snapshot: toOrderView(viewSource(o)),
+    details: { quoteId: o.quoteId },
+    now: o.createdAt,
+  });
 }

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { Clock } from '@app/infra/clock/clock';
 import { PrismaService } from '@app/infra/prisma/prisma.service';
 import { WaitingCallbacks } from '@app/modules/callbacks/waiting-callbacks.service';
+import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
 import { FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
 import { TRUBIT_API } from '@app/modules/trubit/trubit.constants';
 import type { TrubitApi } from '@app/modules/trubit/trubit-api.interface';
@@ -53,6 +54,7 @@ export class OrderSubmitter {
     private readonly transitions: OrderTransitionService,
     private readonly clock: Clock,
     private readonly waitingCallbacks: WaitingCallbacks,
+    private readonly nudge: OutboxNudge,
   ) {}
 
   async submit(orderId: string): Promise<SubmitOutcome> {
@@ -96,33 +98,11 @@ export class OrderSubmitter {
       this.logger.warn(`order/add outcome unknown for ${order.id}; left to reconciliation: ${String(err)}`);
       return 'unknown';
     }
-    await this.markSubmitted(order.id, trubitOrderId);
+    // SUBMITTED with the TruBit id, reservation released (TruBit has locked the funds), → ACTIVE with its event.
+    if (await this.repo.markSubmitted({ orderId: order.id, trubitOrderId })) this.nudge.nudge();
     // TruBit's callbacks may have come before the answer (10 routinely does): committed, they wait in the inbox.
     await this.waitingCallbacks.applyFor(trubitOrderId);
     return 'submitted';
-  }
-
-  /** SUBMITTING → SUBMITTED with the TruBit id, reservation released (TruBit has locked the funds), → ACTIVE. */
-  private async markSubmitted(orderId: string, trubitOrderId: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const locked = await lockOrder(tx, { id: orderId });
-      if (!locked || locked.submission !== 'SUBMITTING') return;
-      await tx.order.update({
-        where: { id: orderId },
-        data: {
-          trubitOrderId,
-          submission: 'SUBMITTED',
-          reservedQuantity: 0,
-          trubitStatus: 10,
-          trubitSeenAt: this.clock.now(),
-        },
-      });
-      await this.transitions.moveLocked(tx, orderId, locked.status, 'ACTIVE', {
-        trubitOrderId,
-        trubitStatus: 10,
-        source: 'submission',
-      });
-    });
   }
 
   /** FAILED with a reason (and the order.failed event), only if the submission is still where we left it. */
@@ -152,7 +132,7 @@ export function addOrderRequest(
   paymentId: string,
   config: AppConfig,
 ) {
-  const quantity = floor4(order.sellQuantity.toString());
+  const quantity = floor4(order.sellQuantity);
   return {
     country: config.trubit.country,
     mcId,

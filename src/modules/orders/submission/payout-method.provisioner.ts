@@ -32,7 +32,7 @@ export class PayoutMethodProvisioner {
   ) {}
 
   async paymentIdFor(order: OrderForSubmission, mcId: number, account: FundingAccount): Promise<string> {
-    const stored = await this.repo.findPayout(order.userId, order.sellerClabe);
+    const stored = order.payout;
     if (stored && stored.trubitMerchantId === String(mcId)) return stored.trubitPaymentId;
 
     let id = await this.findAtTrubit(mcId, order.sellerClabe, account);

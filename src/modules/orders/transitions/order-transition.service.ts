@@ -7,6 +7,7 @@ import { mapTrubitStatus } from '@app/modules/trubit/trubit-status.mapper';
 import { recordOrderEvent } from '../events/order-event.recorder';
 import { ORDER_VIEW_INCLUDE, toOrderView } from '../outputs/order.view';
 import { transitionPath } from '../state/order-state.machine';
+import { trubitStatusRank } from '../state/trubit-observation';
 
 export interface TrubitObservation {
   trubitOrderId: string;
@@ -132,12 +133,6 @@ export class OrderTransitionService {
     }
     return { orderId, from, to, entered: path };
   }
-}
-
-/** Order of TruBit statuses along its machine (10 → 30/31 → 40 → 50 → terminal 60/70/80); unknown = 0. */
-function trubitStatusRank(code: number | null | undefined): number {
-  const ranks: Record<number, number> = { 10: 1, 30: 2, 31: 2, 40: 3, 50: 4, 60: 5, 70: 5, 80: 5 };
-  return code == null ? 0 : (ranks[code] ?? 0);
 }
 
 /** SELECT … FOR UPDATE: concurrent writers of one order wait for each other. */
