@@ -78,8 +78,9 @@ export class OutboxRelay {
   /** Relays one batch; returns how many outbox rows it took (a full batch means: run again). */
   async relayBatch(limit = RELAY_BATCH): Promise<number> {
     const { taken, created, claimed } = await this.pool.transaction(async (c) => {
-      // Partners with a full direct line here are left for the next run (see DirectDeliveryService.saturated).
-      const { rows: took } = await c.query<OutboxRow>(TAKE, [limit, this.direct.saturated()]);
+      // Partners whose direct line here cannot take a whole batch are left for a later run (see
+      // DirectDeliveryService.saturated).
+      const { rows: took } = await c.query<OutboxRow>(TAKE, [limit, this.direct.saturated(limit)]);
       if (!took.length) return { taken: 0, created: [] as DeliveryRef[], claimed: [] as DirectRef[] };
       const at = new Date();
       const now = at.toISOString();

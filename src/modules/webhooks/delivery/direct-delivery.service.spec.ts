@@ -12,6 +12,27 @@ import {
 } from './direct-delivery.service';
 import type { PartnerDeliverySlots } from './partner-delivery.slots';
 
+/**
+ * A service whose attempts get no slot and never a loaded delivery: dispatched refs wait in their line.
+ * Handing them to the job path is recorded, nothing else.
+ */
+function waitingService(handedToJobs: string[]): DirectDeliveryService {
+  const never = () => new Promise<never>(() => undefined);
+  const config = { webhooks: { timeoutMs: 10, retryScheduleMs: [0] } } as unknown as AppConfig;
+  return new DirectDeliveryService(
+    config,
+    { loadForAttempt: never, releaseClaims: async () => undefined } as unknown as DeliveryAttemptsRepository,
+    {
+      jobId: (r: { id: string }) => r.id,
+      enqueueMany: async (refs: Array<{ id: string }>) => void handedToJobs.push(...refs.map((r) => r.id)),
+    } as unknown as DeliveryScheduler,
+    // No slot, answered a little later (after the test's synchronous checks).
+    { acquire: () => new Promise((r) => setTimeout(() => r(null), 20)) } as unknown as PartnerDeliverySlots,
+    {} as DeliveryExchange,
+    {} as DeliveryAttemptService,
+  );
+}
+
 /** Only `plan` is exercised: nothing here may touch Redis, Postgres or the network. */
 function service(): DirectDeliveryService {
   const refuse = new Proxy(
@@ -75,5 +96,26 @@ describe('direct delivery plan', () => {
     assert.equal(plan[plan.length - 1], 'job');
     await s.onModuleDestroy();
     assert.deepEqual(s.plan(rows(2, 'a')), ['job', 'job']);
+  });
+
+  test('a partner is saturated for the relay when its line cannot take the batch asked for', async () => {
+    const jobs: string[] = [];
+    const s = waitingService(jobs);
+    let rooms = 0;
+    s.onRoom = () => rooms++;
+    const refs = (n: number, partnerId: string) =>
+      Array.from({ length: n }, (_, i) => ({ id: `${partnerId}${i}`, partnerId, attempts: 0 }));
+    await s.dispatch([
+      ...refs(DIRECT_MAX_PER_PARTNER / 2, 'a'),
+      ...refs(DIRECT_MAX_PER_PARTNER / 2 + 1, 'b'),
+    ]);
+    // a holds half its bound: room for exactly one more half-bound batch; b one attempt more.
+    assert.deepEqual(s.saturated(DIRECT_MAX_PER_PARTNER / 2), ['b']);
+    assert.deepEqual(s.saturated(), [], 'neither line is full');
+    // Asking for more room than half the bound asks for half: below half, onRoom fires and the relay runs.
+    assert.deepEqual(s.saturated(DIRECT_MAX_PER_PARTNER * 10), ['b']);
+    await s.onModuleDestroy();
+    assert.equal(jobs.length, DIRECT_MAX_PER_PARTNER + 1, 'waiting attempts go to the job path on shutdown');
+    assert.equal(rooms, 1, "b's line fell below half once");
   });
 });

@@ -28,9 +28,15 @@ interface PartnerLine {
   queue: Waiting[];
   /** Direct attempts of the partner in flight in this process (each holds one of its slots). */
   active: number;
-  acquiring: boolean;
+  /** Attempts taken from the queue whose slots are being acquired (0: no acquire running). */
+  acquiring: number;
   /** Reported full to the relay: it is told when there is room again. */
   full: boolean;
+}
+
+/** Attempts of the partner this process holds: waiting, having their slots acquired, or in flight. */
+function heldIn(line: PartnerLine): number {
+  return line.queue.length + line.acquiring + line.active;
 }
 
 /**
@@ -73,14 +79,19 @@ export class DirectDeliveryService implements OnModuleDestroy {
   }
 
   /**
-   * Partners whose line here is full: the relay leaves their outbox rows for later (or for another worker)
-   * instead of turning them into jobs, so a burst is sent directly as fast as the partner answers. A line
-   * always drains (attempts finish, or go to the job path after DIRECT_MAX_WAIT_MS), and then `onRoom` runs.
+   * Partners whose line here has fewer than `room` free places (the relay passes its batch size): the relay
+   * leaves their outbox rows for later (or for another worker) instead of turning them into jobs, so a burst is
+   * sent directly as fast as the partner answers. Asking for a whole batch of room means a partner's rows are
+   * only read when they can all go, rather than read, locked and deferred again on every run while the line is
+   * nearly full. A line always drains (attempts finish, or go to the job path after DIRECT_MAX_WAIT_MS), and
+   * `onRoom` runs once it is below half.
    */
-  saturated(): string[] {
+  saturated(room = 1): string[] {
     const out: string[] = [];
+    // free < room ⇔ held > max − room; room is capped at half, where the line's onRoom fires again.
+    const over = DIRECT_MAX_PER_PARTNER - Math.min(Math.max(room, 1), DIRECT_MAX_PER_PARTNER / 2);
     for (const [partnerId, line] of this.lines)
-      if (line.queue.length + line.active >= DIRECT_MAX_PER_PARTNER) {
+      if (heldIn(line) > over) {
         line.full = true;
         out.push(partnerId);
       }
@@ -149,13 +160,13 @@ export class DirectDeliveryService implements OnModuleDestroy {
 
   private heldBy(partnerId: string): number {
     const line = this.lines.get(partnerId);
-    return line ? line.queue.length + line.active : 0;
+    return line ? heldIn(line) : 0;
   }
 
   private line(partnerId: string): PartnerLine {
     let line = this.lines.get(partnerId);
     if (!line) {
-      line = { queue: [], active: 0, acquiring: false, full: false };
+      line = { queue: [], active: 0, acquiring: 0, full: false };
       this.lines.set(partnerId, line);
     }
     return line;
@@ -172,11 +183,11 @@ export class DirectDeliveryService implements OnModuleDestroy {
     const want = Math.min(line.queue.length, MAX_PARTNER_CONCURRENCY - line.active);
     if (want <= 0) return this.forget(partnerId, line);
     const batch = line.queue.splice(0, want);
-    line.acquiring = true;
+    line.acquiring = batch.length;
     const acquired = Promise.all(
       batch.map((w) => this.slots.acquire(partnerId, this.scheduler.jobId(w.ref)).catch(() => null)),
     ).then((tokens) => {
-      line.acquiring = false;
+      line.acquiring = 0;
       const missed: Waiting[] = [];
       batch.forEach((w, i) => {
         const token = tokens[i];
@@ -261,7 +272,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
 
   /** A line that was full crossed back below half: the relay may take its rows again. */
   private roomCheck(line: PartnerLine): void {
-    if (line.full && line.queue.length + line.active < DIRECT_MAX_PER_PARTNER / 2) {
+    if (line.full && heldIn(line) < DIRECT_MAX_PER_PARTNER / 2) {
       line.full = false;
       this.onRoom?.();
     }
