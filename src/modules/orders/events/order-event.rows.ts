@@ -50,7 +50,7 @@ export function orderEventRow(f: OrderEventFacts): OrderEventRow {
 }
 
 /**
- * The two CTEs that insert a batch of event rows, for a statement whose parameters `$first` … `$first+6`
+ * The two CTEs that insert a batch of event rows, for a statement whose parameters `$first` … `$first+7`
  * are eventRowParams(rows). Appended to a WITH list after other CTEs.
  */
 export function insertEventRowsCtes(first: number): string {
