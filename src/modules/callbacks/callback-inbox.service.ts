@@ -43,6 +43,10 @@ export class CallbackInboxService {
     splitOnError: true,
   });
   private readonly enqueued = new RecentlyEnqueued(60_000, 50_000);
+  /** Callbacks stored but not dispatched yet (see schedule). */
+  private pendingKnown = new Set<string>();
+  private pendingRecheck = new Map<string, string[]>();
+  private dispatching?: Promise<void>;
 
   /** The verification key, parsed once; undefined when none is configured or it does not parse. */
   private readonly key?: KeyObject;
@@ -99,8 +103,35 @@ export class CallbackInboxService {
         recheck.set(orderId, [...(recheck.get(orderId) ?? []), s.id]);
       }
     });
-    if (known.size || recheck.size) void this.dispatch([...known], recheck);
+    if (known.size || recheck.size) this.schedule(known, recheck);
     return stored;
+  }
+
+  /**
+   * One dispatch at a time: what batches leave meanwhile is merged into the next one (one orders read, one
+   * addBulk), so a slow Redis or database never piles up concurrent dispatches, and under load the round trips
+   * are shared like the INSERTs.
+   */
+  private schedule(known: Iterable<string>, recheck: Map<string, string[]>): void {
+    for (const id of known) this.pendingKnown.add(id);
+    for (const [orderId, ids] of recheck)
+      this.pendingRecheck.set(orderId, [...(this.pendingRecheck.get(orderId) ?? []), ...ids]);
+    if (!this.dispatching) this.dispatching = this.drain().finally(() => (this.dispatching = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pendingKnown.size || this.pendingRecheck.size) {
+      const known = [...this.pendingKnown];
+      const recheck = this.pendingRecheck;
+      this.pendingKnown = new Set();
+      this.pendingRecheck = new Map();
+      await this.dispatch(known, recheck);
+    }
+  }
+
+  /** Resolves once every dispatch scheduled so far has run (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.dispatching) await this.dispatching;
   }
 
   private async dispatch(known: string[], recheck: Map<string, string[]>): Promise<void> {
