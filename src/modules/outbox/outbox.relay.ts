@@ -24,16 +24,31 @@ interface OutboxRow {
 
 export const RELAY_BATCH = 500;
 
-/** The oldest unpublished rows nobody else holds, with what the relay needs of their partner. */
-const TAKE = `
+/**
+ * The oldest unpublished rows nobody else holds, with what the relay needs of their partner. The rows are picked
+ * by walking the partial index of unpublished ids in order (see RELAY_PLAN) and stopping at the batch size, so a
+ * batch costs the same whatever the backlog; the payloads are read for those rows only.
+ */
+export const TAKE = `
+  WITH picked AS (
+    SELECT o.id FROM outbox_events o
+     WHERE o."publishedAt" IS NULL AND o."partnerId" <> ALL($2::text[])
+     ORDER BY o.id LIMIT $1
+     FOR UPDATE OF o SKIP LOCKED
+  )
   SELECT o.id::text AS id, o."eventId", o."partnerId", o."orderId", o."eventType", o.sequence, o.payload,
          p."webhookUrl", p."webhookDisabledAt" AT TIME ZONE 'UTC' AS "webhookDisabledAt",
          p."webhookSecretEnc", p."webhookPrevSecretEnc",
          p."webhookPrevSecretUntil" AT TIME ZONE 'UTC' AS "webhookPrevSecretUntil"
-    FROM outbox_events o JOIN partners p ON p.id = o."partnerId"
-   WHERE o."publishedAt" IS NULL AND o."partnerId" <> ALL($2::text[])
-   ORDER BY o.id LIMIT $1
-   FOR UPDATE OF o SKIP LOCKED`;
+    FROM picked JOIN outbox_events o ON o.id = picked.id JOIN partners p ON p.id = o."partnerId"
+   ORDER BY o.id`;
+
+/**
+ * Right after a burst the table statistics still say "few unpublished rows", and the planner then prefers a
+ * bitmap scan of every unpublished row plus a sort (measured: 29 ms and an 8 MB on-disk sort per batch at a
+ * 40,000-row backlog, against 1.2 ms walking the index). Turned off for the relay's transaction only.
+ */
+export const RELAY_PLAN = 'SET LOCAL enable_bitmapscan = off';
 
 /**
  * The batch's deliveries (unique partner + event: an event relayed before keeps its one delivery and yields
@@ -80,6 +95,7 @@ export class OutboxRelay {
     const { taken, created, claimed } = await this.pool.transaction(async (c) => {
       // Partners whose direct line here cannot take a whole batch are left for a later run (see
       // DirectDeliveryService.saturated).
+      await c.query(RELAY_PLAN);
       const { rows: took } = await c.query<OutboxRow>(TAKE, [limit, this.direct.saturated(limit)]);
       if (!took.length) return { taken: 0, created: [] as DeliveryRef[], claimed: [] as DirectRef[] };
       const at = new Date();
