@@ -116,16 +116,22 @@ export class CallbackInboxService {
     for (const id of known) this.pendingKnown.add(id);
     for (const [orderId, ids] of recheck)
       this.pendingRecheck.set(orderId, [...(this.pendingRecheck.get(orderId) ?? []), ...ids]);
-    if (!this.dispatching) this.dispatching = this.drain().finally(() => (this.dispatching = undefined));
+    if (!this.dispatching) this.dispatching = this.drain();
   }
 
   private async drain(): Promise<void> {
-    while (this.pendingKnown.size || this.pendingRecheck.size) {
-      const known = [...this.pendingKnown];
-      const recheck = this.pendingRecheck;
-      this.pendingKnown = new Set();
-      this.pendingRecheck = new Map();
-      await this.dispatch(known, recheck);
+    try {
+      while (this.pendingKnown.size || this.pendingRecheck.size) {
+        const known = [...this.pendingKnown];
+        const recheck = this.pendingRecheck;
+        this.pendingKnown = new Set();
+        this.pendingRecheck = new Map();
+        await this.dispatch(known, recheck);
+      }
+    } finally {
+      // In the same turn as the loop's last check: a schedule() after it sees no drain and starts one (a flag
+      // cleared in a later .finally() would leave what was scheduled in between waiting for the next callback).
+      this.dispatching = undefined;
     }
   }
 
