@@ -37,17 +37,17 @@ export class WaitingCallbacks {
     }
     // Callbacks that tell the order nothing it does not already record (the routine status 10) are only marked
     // processed: one UPDATE rather than a locked transaction each. The rest go through the applier.
-    const nothingNew = waiting.filter((c) => this.changesNothing(c)).map((c) => c.id);
+    const nothingNew = new Set(waiting.filter((c) => this.changesNothing(c)).map((c) => c.id));
     let applied = 0;
     try {
-      await this.inbox.markProcessed(nothingNew);
-      applied += nothingNew.length;
+      await this.inbox.markProcessed([...nothingNew]);
+      applied += nothingNew.size;
     } catch (err) {
       this.logger.warn(
         `callbacks for ${trubitOrderId} not marked applied (the sweeper will): ${String(err)}`,
       );
     }
-    for (const { id } of waiting.filter((c) => !nothingNew.includes(c.id))) {
+    for (const { id } of waiting.filter((c) => !nothingNew.has(c.id))) {
       try {
         const result = await this.applier.apply(id);
         if (result === 'applied' || result === 'unchanged') applied++;

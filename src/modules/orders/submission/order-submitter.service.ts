@@ -99,7 +99,8 @@ export class OrderSubmitter {
       return 'unknown';
     }
     // SUBMITTED with the TruBit id, reservation released (TruBit has locked the funds), → ACTIVE with its event.
-    if (await this.repo.markSubmitted({ orderId: order.id, trubitOrderId })) this.nudge.nudge();
+    if (await this.repo.markSubmitted({ orderId: order.id, trubitOrderId, now: this.clock.now() }))
+      this.nudge.nudge();
     // TruBit's callbacks may have come before the answer (10 routinely does): committed, they wait in the inbox.
     await this.waitingCallbacks.applyFor(trubitOrderId);
     return 'submitted';

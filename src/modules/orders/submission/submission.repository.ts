@@ -50,19 +50,8 @@ const LOAD_BATCH = `
   LEFT JOIN payout_methods pm ON pm."userId" = o."userId" AND pm.clabe = o."sellerClabe"
   WHERE o.id = ANY($1::text[])`;
 
-interface LoadRow {
-  id: string;
-  partnerId: string;
-  userId: string;
-  status: OrderStatus;
-  submission: string;
-  token: string;
-  sellQuantity: string;
-  exchangeRate: string;
-  sellerClabe: string;
-  bankName: string;
-  submitAttempts: number;
-  expiresAt: Date;
+/** A LOAD_BATCH row: the order's own columns as OrderForSubmission has them, the joined ones flat. */
+interface LoadRow extends Omit<OrderForSubmission, 'user' | 'partner' | 'payout'> {
   partnerUserRef: string;
   kycStatus: string;
   userMerchantId: string | null;
@@ -130,6 +119,8 @@ interface SubmittingRow extends Omit<OrderViewSource, 'user'> {
 export interface SubmittedOrder {
   orderId: string;
   trubitOrderId: string;
+  /** When order/add answered (the submitter's clock): trubitSeenAt, updatedAt and the events' time. */
+  now: Date;
 }
 
 /**
@@ -247,7 +238,8 @@ export class SubmissionRepository {
   private async markSubmittedMany(orders: SubmittedOrder[]): Promise<boolean[]> {
     const first = new Map<string, SubmittedOrder>();
     for (const o of orders) if (!first.has(o.orderId)) first.set(o.orderId, o);
-    const now = new Date();
+    // All of a batch is written at its latest `now` (they differ by milliseconds), as claims are.
+    const now = new Date(Math.max(...orders.map((o) => o.now.getTime())));
     const client = await this.pipelinePool.connect();
     let broken = false;
     let locked: SubmittingRow[];
@@ -328,29 +320,28 @@ interface Claim {
 }
 
 function toOrderForSubmission(r: LoadRow): OrderForSubmission {
+  const {
+    partnerUserRef,
+    kycStatus,
+    userMerchantId,
+    userMerchantName,
+    partnerMerchantId,
+    payoutMerchantId,
+    payoutPaymentId,
+    ...order
+  } = r;
   return {
-    id: r.id,
-    partnerId: r.partnerId,
-    userId: r.userId,
-    status: r.status,
-    submission: r.submission,
-    token: r.token,
-    sellQuantity: r.sellQuantity,
-    exchangeRate: r.exchangeRate,
-    sellerClabe: r.sellerClabe,
-    bankName: r.bankName,
-    submitAttempts: r.submitAttempts,
-    expiresAt: r.expiresAt,
+    ...order,
     user: {
-      partnerUserRef: r.partnerUserRef,
-      kycStatus: r.kycStatus,
-      trubitMerchantId: r.userMerchantId,
-      trubitMerchantName: r.userMerchantName,
+      partnerUserRef,
+      kycStatus,
+      trubitMerchantId: userMerchantId,
+      trubitMerchantName: userMerchantName,
     },
-    partner: { trubitMerchantId: r.partnerMerchantId },
+    partner: { trubitMerchantId: partnerMerchantId },
     payout:
-      r.payoutMerchantId !== null && r.payoutPaymentId !== null
-        ? { trubitMerchantId: r.payoutMerchantId, trubitPaymentId: r.payoutPaymentId }
+      payoutMerchantId !== null && payoutPaymentId !== null
+        ? { trubitMerchantId: payoutMerchantId, trubitPaymentId: payoutPaymentId }
         : null,
   };
 }
