@@ -4,7 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { newId } from '@app/infra/crypto/ids';
 import { QUEUES, jobIds } from '@app/infra/queue/queue.names';
+import { DeliveryAttemptsRepository } from '@app/modules/webhooks/delivery/delivery-attempts.repository';
+import { DeliveryExchange } from '@app/modules/webhooks/delivery/delivery.exchange';
 import { DeliverySweeper } from '@app/modules/webhooks/delivery/delivery.sweeper';
 import { DirectDeliveryService } from '@app/modules/webhooks/delivery/direct-delivery.service';
 import {
@@ -15,7 +18,13 @@ import { withDb } from '@test/support/db';
 import { RunningStack, startStack } from '@test/support/stack-harness';
 import { eventually } from '@test/support/timing';
 import { WebhookReceiver } from '@test/fixtures/webhook-receiver';
-import { deliveriesOf, insertOutboxEvents, settled } from '@test/fixtures/webhooks.fixtures';
+import {
+  deliveriesOf,
+  deliveryByEvent,
+  insertOutboxEvents,
+  orderEvents,
+  settled,
+} from '@test/fixtures/webhooks.fixtures';
 
 describe('direct first attempts', () => {
   let stack: RunningStack;
@@ -30,6 +39,54 @@ describe('direct first attempts', () => {
   }
   const kyc = (n: number) => Array.from({ length: n }, () => ({ event: 'user.kyc_approved', data: {} }));
   const jobOf = (deliveryId: string) => queue.getJob(jobIds.webhookDelivery(deliveryId, 0));
+
+  /**
+   * Events 1 and 2 of one order, where event 1 settles (and its hand-off to event 2 runs) after event 2's
+   * attempt has read "event 1 is pending" and before it puts itself aside: the hand-off finds event 2's job
+   * running, or its delivery claimed, and wakes nothing. `insert` writes the outbox rows. Returns how long event
+   * 2 took after event 1 was delivered (without a second look it waits out its fallback delay: event 1's
+   * claim, more than 10 s).
+   */
+  async function earlierEventSettlesMidCheck(
+    insert: (partnerId: string, orderId: string) => Promise<string[]>,
+  ): Promise<{ raced: boolean; gapMs: number; received: number[] }> {
+    const p = await partnerWithReceiver();
+    const orderId = newId.order();
+    // Event 1 is in flight for a moment, long enough for event 2's attempt to read it as pending.
+    p.receiver.responder = (req) => (req.body?.data?.sequence === 1 ? { status: 200, delayMs: 300 } : {});
+    const repo = stack.worker!.get(DeliveryAttemptsRepository);
+    const exchange = stack.worker!.get(DeliveryExchange);
+    const load = repo.loadForAttempt.bind(repo);
+    const releaseNext = exchange.releaseNext.bind(exchange);
+    let firstHandedOff!: () => void;
+    const handedOff = new Promise<void>((r) => (firstHandedOff = r));
+    let raced = false;
+    exchange.releaseNext = async (d) => {
+      await releaseNext(d);
+      if (d.orderId === orderId && d.sequence === 1) firstHandedOff();
+    };
+    repo.loadForAttempt = async (id) => {
+      const d = await load(id);
+      if (!raced && d?.orderId === orderId && d.sequence === 2 && d.blocker) {
+        raced = true;
+        await handedOff; // event 1 settles and hands off now; this attempt goes on with its stale read
+      }
+      return d;
+    };
+    try {
+      const ids = await insert(p.id, orderId);
+      assert.ok(await settled(ids, ['DELIVERED'], 30_000));
+    } finally {
+      repo.loadForAttempt = load;
+      exchange.releaseNext = releaseNext;
+    }
+    const at = (seq: number) => p.receiver.received.find((r) => r.body.data.sequence === seq)!.at;
+    return {
+      raced,
+      gapMs: at(2) - at(1) - 300,
+      received: p.receiver.received.map((r) => r.body.data.sequence),
+    };
+  }
 
   before(async () => {
     stack = await startStack({ env: { WEBHOOK_RETRY_SCHEDULE_MS: '0,200,200,200,200' } });
@@ -119,5 +176,27 @@ describe('direct first attempts', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(p.receiver.received.length, 5);
     assert.equal(p.receiver.distinctEvents().size, 5);
+  });
+
+  test('a direct attempt held back by an earlier event that settles meanwhile goes at once (no lost wake-up)', async () => {
+    const { raced, gapMs, received } = await earlierEventSettlesMidCheck(async (partnerId, orderId) => {
+      // Two relay batches: event 2 is handed to the direct sender while event 1 is in flight.
+      const [first] = await insertOutboxEvents(partnerId, orderEvents(orderId, 1));
+      assert.ok(await eventually(async () => Boolean(await deliveryByEvent(first)), 10_000));
+      return [first, ...(await insertOutboxEvents(partnerId, orderEvents(orderId, 1, 2)))];
+    });
+    assert.ok(raced, 'event 2 never read event 1 as pending');
+    assert.deepEqual(received, [1, 2]);
+    assert.ok(gapMs < 5000, `event 2 went ${gapMs} ms after event 1`);
+  });
+
+  test('a job held back by an earlier event that settles meanwhile goes at once (no lost wake-up)', async () => {
+    // One relay batch: event 1 goes directly, event 2 (behind it in the batch) gets a job.
+    const { raced, gapMs, received } = await earlierEventSettlesMidCheck((partnerId, orderId) =>
+      insertOutboxEvents(partnerId, orderEvents(orderId, 2)),
+    );
+    assert.ok(raced, 'event 2 never read event 1 as pending');
+    assert.deepEqual(received, [1, 2]);
+    assert.ok(gapMs < 5000, `event 2 went ${gapMs} ms after event 1`);
   });
 });

@@ -115,7 +115,11 @@ export class DeliveryAttemptService {
     const endpoint = d.partner.webhookUrl;
     if (!endpoint || d.partner.webhookDisabledAt) return this.failUnsendable(d, expected);
     // Read with the delivery: an earlier event of its order that is still unsettled.
-    if (d.blocker) return this.later(job, token, orderingDelay(d.blocker.dueAt));
+    if (d.blocker) {
+      await job.moveToDelayed(Date.now() + orderingDelay(d.blocker.dueAt), token);
+      await this.wakeIfUnblocked(d.id, job.id!);
+      throw new DelayedError();
+    }
     return { delivery: d, endpoint };
   }
 
@@ -129,6 +133,23 @@ export class DeliveryAttemptService {
       await this.exchange.releaseNext(d);
     }
     return 'FAILED';
+  }
+
+  /**
+   * A delivery held back behind an earlier event of its order has just had its job delayed: look once more.
+   * The earlier event may have settled after our read and before the delay, when its hand-off
+   * (`DeliveryExchange.releaseNext`) found this job still running, or this delivery still claimed by its direct
+   * attempt, and woke nothing; the event would then wait out its whole fallback delay (up to a minute). Either
+   * the hand-off sees the job delayed, or this read, made after the delay, sees the earlier event settled.
+   */
+  async wakeIfUnblocked(deliveryId: string, jobId: string): Promise<void> {
+    try {
+      const d = await this.repo.loadForAttempt(deliveryId);
+      if (d?.status === 'PENDING' && !d.blocker) await this.scheduler.promoteJob(jobId);
+    } catch (err) {
+      // The job keeps its fallback delay.
+      this.logger.warn(`re-checking the order of ${deliveryId} failed: ${(err as Error).message}`);
+    }
   }
 
   /** The exchange's result if it completes within `ms`, else undefined (it keeps running). */

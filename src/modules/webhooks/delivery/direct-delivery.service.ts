@@ -239,7 +239,9 @@ export class DirectDeliveryService implements OnModuleDestroy {
         return undefined;
       }
       if (d.blocker) {
+        // Read when the relay handed it over, so possibly long ago: the job looks again once it exists.
         await this.fallback([{ ref, delayMs: orderingDelay(d.blocker.dueAt) }]);
+        await this.attempts.wakeIfUnblocked(ref.id, this.scheduler.jobId(ref));
         return undefined;
       }
       sending = true;
