@@ -1,5 +1,7 @@
-// Issue 5: webhook delivery throughput (outbox → relay → BullMQ → signed POST → recorded) to a local receiver
-// vs BullMQ's own throughput for no-op jobs at the same concurrency, measured in the same run. Target ≥ 50%.
+// Issue 5: webhook delivery throughput (outbox → relay → signed POST → recorded; retries as BullMQ jobs) to a
+// local receiver vs BullMQ's own throughput for no-op jobs at the same concurrency, measured in the same run.
+// Target ≥ 50%. Both sides start from a filled queue (jobs added / events committed before the clock starts) and
+// are measured after an unmeasured warm-up round.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
@@ -7,20 +9,23 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 
 const N = Number(process.env.BENCH_WEBHOOKS ?? 3000);
+/** Unmeasured first round on each side, so both are measured warm (JIT, pools, adaptive concurrency). */
+const WARM_UP = Number(process.env.BENCH_WEBHOOKS_WARM_UP ?? 2000);
 
-async function noopBaseline(ctx, concurrency) {
+/** BullMQ's throughput on `n` no-op jobs, from a filled queue (the jobs are added before the clock starts). */
+async function noopBaseline(ctx, concurrency, n) {
   const connection = { url: ctx.env.REDIS_URL ?? 'redis://127.0.0.1:6379', maxRetriesPerRequest: null };
   const prefix = `${ctx.env.REDIS_PREFIX}benchnoop`;
   const queue = new Queue('noop', { connection, prefix });
   await queue.addBulk(
-    Array.from({ length: N }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })),
+    Array.from({ length: n }, (_, i) => ({ name: 'noop', data: { i }, opts: { removeOnComplete: true } })),
   );
   let done = 0;
   const start = Date.now();
   const finished = new Promise((resolve) => {
     const worker = new Worker('noop', async () => {}, { connection, prefix, concurrency });
     worker.on('completed', () => {
-      if (++done === N) resolve(worker);
+      if (++done === n) resolve(worker);
     });
   });
   const worker = await finished;
@@ -28,7 +33,37 @@ async function noopBaseline(ctx, concurrency) {
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  return { rps: N / seconds, total: N, seconds };
+  return { rps: n / seconds, total: n, seconds };
+}
+
+/**
+ * Writes `n` events to the outbox in one transaction (as many committed events as the baseline has jobs
+ * added) and returns when they are committed; the gateway's relays are nudged as its own writers do.
+ */
+async function fillOutbox(db, partnerId, n) {
+  const now = new Date().toISOString();
+  await db.query('BEGIN');
+  for (let i = 0; i < n; i += 500) {
+    const values = [];
+    const params = [];
+    for (let j = i; j < Math.min(n, i + 500); j++) {
+      const eventId = `evt_bench${randomBytes(8).toString('hex')}`;
+      const payload = {
+        id: eventId,
+        event: 'user.kyc_approved',
+        createdAt: now,
+        data: { partnerUserRef: `u${j}`, kycStatus: 'APPROVED' },
+      };
+      params.push(eventId, partnerId, 'user.kyc_approved', JSON.stringify(payload));
+      const k = params.length;
+      values.push(`($${k - 3}, $${k - 2}, $${k - 1}, $${k}::jsonb)`);
+    }
+    await db.query(
+      `INSERT INTO outbox_events ("eventId", "partnerId", "eventType", payload) VALUES ${values.join(',')}`,
+      params,
+    );
+  }
+  await db.query('COMMIT');
 }
 
 export default {
@@ -36,64 +71,58 @@ export default {
   description: 'webhook delivery vs BullMQ no-op jobs',
   async run(ctx) {
     const concurrency = Number(process.env.WEBHOOK_CONCURRENCY ?? 50);
-    ctx.progress(`webhooks: baseline ${N} BullMQ no-op jobs at concurrency ${concurrency}`);
-    const baseline = await noopBaseline(ctx, concurrency);
+    ctx.progress(`webhooks: baseline ${N} BullMQ no-op jobs at concurrency ${concurrency} (after ${WARM_UP})`);
+    if (WARM_UP) await noopBaseline(ctx, concurrency, WARM_UP);
+    const baseline = await noopBaseline(ctx, concurrency, N);
 
     let received = 0;
-    let resolveAll;
-    const all = new Promise((r) => (resolveAll = r));
+    let expected = 0;
+    let reached;
     const receiver = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200).end();
-        if (++received === N) resolveAll();
+        if (++received === expected) reached();
       });
     });
     await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
     const { partner } = await ctx.createPartner({
       webhookUrl: `http://127.0.0.1:${receiver.address().port}/hook`,
     });
-    ctx.progress(`webhooks: ${N} events through outbox → relay → delivery`);
     const db = new pg.Client({ connectionString: ctx.databaseUrl });
     await db.connect();
     const nudge = new Redis(ctx.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const start = Date.now();
-    const now = new Date().toISOString();
-    for (let i = 0; i < N; i += 500) {
-      const values = [];
-      const params = [];
-      for (let j = i; j < Math.min(N, i + 500); j++) {
-        const eventId = `evt_bench${randomBytes(8).toString('hex')}`;
-        const payload = {
-          id: eventId,
-          event: 'user.kyc_approved',
-          createdAt: now,
-          data: { partnerUserRef: `u${j}`, kycStatus: 'APPROVED' },
-        };
-        params.push(eventId, partner.id, 'user.kyc_approved', JSON.stringify(payload));
-        const k = params.length;
-        values.push(`($${k - 3}, $${k - 2}, $${k - 1}, $${k}::jsonb)`);
-      }
-      await db.query(
-        `INSERT INTO outbox_events ("eventId", "partnerId", "eventType", payload) VALUES ${values.join(',')}`,
-        params,
-      );
+
+    /** Delivers `n` events; the clock starts once they are committed (as the baseline's once its jobs are added). */
+    const deliver = async (n) => {
+      const all = new Promise((r) => (reached = r));
+      expected = received + n;
+      await fillOutbox(db, partner.id, n);
+      const start = Date.now();
       // As the gateway's own writers do after a commit (OutboxNudge): the relays wake now, not at their next poll.
       await nudge.publish(`${ctx.env.REDIS_PREFIX}ch:outbox`, '1');
+      const timeout = setTimeout(() => reached(), 120_000);
+      await all;
+      clearTimeout(timeout);
+      return (Date.now() - start) / 1000;
+    };
+    if (WARM_UP) {
+      ctx.progress(`webhooks: ${WARM_UP} events to warm up`);
+      await deliver(WARM_UP);
     }
-    const timeout = setTimeout(() => resolveAll(), 120_000);
-    await all;
-    clearTimeout(timeout);
-    const seconds = (Date.now() - start) / 1000;
+    ctx.progress(`webhooks: ${N} events through outbox → relay → delivery`);
+    const before = received;
+    const seconds = await deliver(N);
+    const delivered = received - before;
     await db.end();
     nudge.disconnect();
     receiver.close();
-    const rps = received / seconds;
+    const rps = delivered / seconds;
     const ratio = rps / baseline.rps;
     return {
       measurements: [
         { label: `baseline: BullMQ no-op jobs (c=${concurrency})`, rps: baseline.rps, errors: 0 },
-        { label: 'gateway: webhook deliveries', rps, errors: N - received },
+        { label: 'gateway: webhook deliveries', rps, errors: N - delivered },
       ],
       checks: [
         {
@@ -102,7 +131,7 @@ export default {
           value: ratio,
           target: '≥ 0.50',
           targetValue: 0.5,
-          pass: ratio >= 0.5 && received === N,
+          pass: ratio >= 0.5 && delivered === N,
         },
       ],
     };

@@ -3,7 +3,7 @@ import { DelayedError, Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attempts.repository';
 import { DeliveryJobData, DeliveryScheduler } from './delivery.scheduler';
-import { AttemptRun, DeliveryExchange, ExchangeResult } from './delivery.exchange';
+import { AttemptRun, DeliveryExchange, ExchangeAnswer, ExchangeResult } from './delivery.exchange';
 import { PartnerDeliverySlots, SLOW_ATTEMPT_MS } from './partner-delivery.slots';
 
 export type { AttemptRun } from './delivery.exchange';
@@ -57,20 +57,28 @@ export class DeliveryAttemptService {
     }
     let outcome: ExchangeResult | undefined;
     let detached = false;
+    // The partner's slot goes back once its endpoint has answered, before the record (it bounds requests at
+    // the endpoint), or when the attempt ends without a request.
+    let released = false;
+    const releaseSlot = (answer?: ExchangeAnswer): void => {
+      if (released) return;
+      released = true;
+      this.background(this.release(partnerId, slot, answer));
+    };
     try {
       const ready = await this.prepare(job, token, loaded, attempt);
       if (typeof ready === 'string') return ready;
-      const exchange = this.exchange.perform(ready.delivery, ready.endpoint, attempt);
+      const exchange = this.exchange.perform(ready.delivery, ready.endpoint, attempt, releaseSlot);
       outcome = await this.within(exchange, this.slowMs);
       if (outcome) return outcome.run;
       // Slow endpoint: let it finish (and record) in the background, free this worker slot now.
       detached = true;
       this.background(
         exchange.then(
-          (r) => this.release(partnerId, slot, r),
+          (r) => releaseSlot(r),
           (err: Error) => {
             this.logger.warn(`detached attempt of ${deliveryId} failed: ${err.message}`);
-            return this.release(partnerId, slot);
+            releaseSlot();
           },
         ),
       );
@@ -83,7 +91,7 @@ export class DeliveryAttemptService {
     } finally {
       // The attempt is recorded (or there was none): the job may complete while its slot is handed back. The
       // release goes out before the job's completion, so the next job this worker fetches sees the slot free.
-      if (!detached) this.background(this.release(partnerId, slot, outcome));
+      if (!detached) releaseSlot(outcome);
     }
   }
 
@@ -174,7 +182,7 @@ export class DeliveryAttemptService {
   async release(
     partnerId: string,
     slot: string,
-    outcome?: ExchangeResult,
+    outcome?: ExchangeAnswer,
   ): Promise<{ free: number; handedOff: number }> {
     const { free, waiting } = await this.slots.release(partnerId, slot, outcome);
     await this.fill(partnerId, free, waiting);

@@ -13,11 +13,14 @@ const MAX_OPENED_SECRETS = 1000;
 
 export type AttemptRun = 'DELIVERED' | 'PENDING' | 'FAILED' | 'stale';
 
-export interface ExchangeResult {
-  run: AttemptRun;
-  /** How the partner's endpoint behaved (feeds its adaptive concurrency). */
+/** How the partner's endpoint behaved (feeds its adaptive concurrency). */
+export interface ExchangeAnswer {
   durationMs: number;
   answered: boolean;
+}
+
+export interface ExchangeResult extends ExchangeAnswer {
+  run: AttemptRun;
 }
 
 /**
@@ -39,7 +42,16 @@ export class DeliveryExchange {
     private readonly secrets: SecretBox,
   ) {}
 
-  async perform(d: DeliveryForAttempt, endpoint: string, expected: number): Promise<ExchangeResult> {
+  /**
+   * `onAnswer` runs as soon as the partner's endpoint has answered (or failed to), before the attempt is
+   * recorded: the caller hands the partner's slot back then, since the slot bounds requests at the endpoint.
+   */
+  async perform(
+    d: DeliveryForAttempt,
+    endpoint: string,
+    expected: number,
+    onAnswer?: (answer: ExchangeAnswer) => void,
+  ): Promise<ExchangeResult> {
     const at = new Date();
     const prevValid = d.partner.webhookPrevSecretUntil && d.partner.webhookPrevSecretUntil > at;
     const headers = signWebhook({
@@ -55,6 +67,7 @@ export class DeliveryExchange {
     const result = await this.sender.post(endpoint, headers, d.body);
     const durationMs = Date.now() - at.getTime();
     const answered = result.kind === 'response';
+    onAnswer?.({ durationMs, answered });
     const { retryScheduleMs: schedule, timeoutMs } = this.config.webhooks;
     const recorded = await this.repo.recordAttempt(
       { deliveryId: d.id, partnerId: d.partnerId, expectedAttempts: expected, url: endpoint, at, durationMs },

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { DeliveryAttemptService, orderingDelay } from './delivery-attempt.service';
 import { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attempts.repository';
 import { DeliveryRef, DeliveryScheduler } from './delivery.scheduler';
-import { DeliveryExchange, ExchangeResult } from './delivery.exchange';
+import { DeliveryExchange, ExchangeAnswer, ExchangeResult } from './delivery.exchange';
 import { MAX_PARTNER_CONCURRENCY, PartnerDeliverySlots } from './partner-delivery.slots';
 
 /** First attempts a worker process holds for direct sending (waiting for a slot or in flight), all partners. */
@@ -204,30 +204,41 @@ export class DirectDeliveryService implements OnModuleDestroy {
 
   private start(partnerId: string, line: PartnerLine, w: Waiting, token: string): void {
     line.active++;
-    const run = this.attempt(w)
+    // The slot bounds requests at the partner's endpoint: it goes back as soon as the endpoint has answered,
+    // while the attempt is still being recorded (or when the attempt ends without a request).
+    let freed = false;
+    const freeSlot = (answer?: ExchangeAnswer): void => {
+      if (freed) return;
+      freed = true;
+      line.active--;
+      this.roomCheck(line);
+      // Jobs waiting for the partner's slots (retries, fallbacks) go first: this line takes only what the
+      // release left free after handing them theirs (else they could starve behind a stream of new events).
+      const released = this.attempts.release(partnerId, token, answer).then(
+        ({ free, handedOff }) => {
+          if (free > handedOff || line.active === 0) this.pump(partnerId);
+        },
+        () => this.pump(partnerId),
+      );
+      this.track(released.finally(() => this.forget(partnerId, line)));
+    };
+    const run = this.attempt(w, freeSlot)
       .catch((err: Error) => {
         this.logger.warn(`direct attempt of ${w.ref.id} failed: ${err.message}`);
         return undefined;
       })
       .then((outcome) => {
-        line.active--;
         this.held--;
-        this.roomCheck(line);
-        // Jobs waiting for the partner's slots (retries, fallbacks) go first: this line takes only what the
-        // release left free after handing them theirs (else they could starve behind a stream of new events).
-        const released = this.attempts.release(partnerId, token, outcome).then(
-          ({ free, handedOff }) => {
-            if (free > handedOff || line.active === 0) this.pump(partnerId);
-          },
-          () => this.pump(partnerId),
-        );
-        this.track(released.finally(() => this.forget(partnerId, line)));
+        freeSlot(outcome);
       });
     this.track(run);
   }
 
   /** One first attempt with its slot: the same checks and exchange as a job's attempt. */
-  private async attempt(w: Waiting): Promise<ExchangeResult | undefined> {
+  private async attempt(
+    w: Waiting,
+    onAnswer: (answer: ExchangeAnswer) => void,
+  ): Promise<ExchangeResult | undefined> {
     const { ref } = w;
     let sending = false;
     try {
@@ -245,7 +256,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
         return undefined;
       }
       sending = true;
-      return await this.exchange.perform(d, d.partner.webhookUrl, ref.attempts);
+      return await this.exchange.perform(d, d.partner.webhookUrl, ref.attempts, onAnswer);
     } catch (err) {
       // Not sent (database away while loading): the job path takes it, or else the sweeper once the claim
       // lapses. Sent but not recorded: the claim lapses and the attempt is made again (at-least-once).

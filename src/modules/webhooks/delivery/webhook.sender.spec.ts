@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, Server } from 'node:http';
 import type { AppConfig } from '@app/config/app-config';
+import { MAX_PARTNER_CONCURRENCY } from './partner-delivery.slots';
 import { WebhookSender } from './webhook.sender';
 
 describe('webhook sender', () => {
@@ -19,6 +20,11 @@ describe('webhook sender', () => {
         res.writeHead(200);
         res.write('x');
         return; // headers in time, body never ends: the whole exchange is bounded
+      }
+      if (req.url === '/large') {
+        res.writeHead(500);
+        res.end(Buffer.alloc(256 * 1024, 'x')); // far past what the sender reads
+        return;
       }
       res.writeHead(req.url === '/busy' ? 503 : 200, req.url === '/busy' ? { 'retry-after': '7' } : {}).end();
     });
@@ -54,6 +60,37 @@ describe('webhook sender', () => {
     const took = Date.now() - started;
     assert.deepEqual(results, [{ kind: 'timeout' }, { kind: 'timeout' }]);
     assert.ok(took >= 290 && took < 1000, `timed out after ${took} ms`);
+  });
+
+  test('requests queued behind a full connection pool keep the same deadline', async () => {
+    // One more request than the origin has sockets: the last waits for a connection that never frees up.
+    const n = MAX_PARTNER_CONCURRENCY + 1;
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: n }, () => sender.post(`${url}/hang`, {}, '{}')),
+    );
+    const took = Date.now() - started;
+    assert.deepEqual(
+      results,
+      results.map(() => ({ kind: 'timeout' })),
+    );
+    assert.ok(took < 1000, `the queued request settled after ${took} ms`);
+  });
+
+  test('a large response body is dropped once past the limit; its status counts', async () => {
+    const result = await sender.post(`${url}/large`, {}, '{}');
+    assert.deepEqual(result, { kind: 'response', statusCode: 500, retryAfterMs: null });
+  });
+
+  test('an unreachable endpoint is a network failure with its code', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const address = closed.address();
+    await new Promise((r) => closed.close(r));
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const result = await sender.post(`http://127.0.0.1:${port}/hook`, {}, '{}');
+    assert.equal(result.kind, 'network');
+    assert.match((result as { message: string }).message, /ECONNREFUSED/);
   });
 
   test('a response whose body never ends still settles (its status counts)', async () => {
