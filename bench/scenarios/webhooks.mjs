@@ -71,7 +71,9 @@ export default {
   description: 'webhook delivery vs BullMQ no-op jobs',
   async run(ctx) {
     const concurrency = Number(process.env.WEBHOOK_CONCURRENCY ?? 50);
-    ctx.progress(`webhooks: baseline ${N} BullMQ no-op jobs at concurrency ${concurrency} (after ${WARM_UP})`);
+    ctx.progress(
+      `webhooks: baseline ${N} BullMQ no-op jobs at concurrency ${concurrency} (after ${WARM_UP})`,
+    );
     if (WARM_UP) await noopBaseline(ctx, concurrency, WARM_UP);
     const baseline = await noopBaseline(ctx, concurrency, N);
 

@@ -66,9 +66,7 @@ describe('webhook sender', () => {
     // One more request than the origin has sockets: the last waits for a connection that never frees up.
     const n = MAX_PARTNER_CONCURRENCY + 1;
     const started = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: n }, () => sender.post(`${url}/hang`, {}, '{}')),
-    );
+    const results = await Promise.all(Array.from({ length: n }, () => sender.post(`${url}/hang`, {}, '{}')));
     const took = Date.now() - started;
     assert.deepEqual(
       results,
