@@ -1,8 +1,13 @@
 // Issue 5: TruBit callback ingestion (RSA verify + inbox insert + enqueue) vs a bare Fastify JSON POST of the
-// same size, same load tool and connections. Target: ≥ 30% of the baseline.
+// same size, same load tool and connections. Target: ≥ 30% of the baseline. The two sides alternate for
+// BENCH_CALLBACKS_ROUNDS rounds of BENCH_DURATION / 2 seconds each and the median round's ratio is the result
+// (this VM's speed drifts within minutes; a ratio of neighbouring measurements is what the drift disturbs least).
 import { createSign } from 'node:crypto';
 import { load } from '../lib/load.mjs';
 import { startServer } from '../lib/processes.mjs';
+
+const ROUNDS = Math.max(1, Number(process.env.BENCH_CALLBACKS_ROUNDS ?? 3));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 export default {
   name: 'callbacks',
@@ -31,50 +36,59 @@ export default {
       const signature = createSign('sha256').update(body).sign(ctx.simPrivateKeyPem, 'hex');
       bodies.push({ body, signature });
     }
-    const bare = await startServer('bare-fastify.mjs');
-    let baseline;
-    try {
-      ctx.progress('callbacks: baseline bare Fastify POST /echo');
-      baseline = await load({
-        url: `${bare.url}/echo`,
+    const durationSec = Math.max(2, Math.round(ctx.durationSec / 2));
+    let next = 0;
+    const gatewayLoad = () =>
+      load({
+        url: `${ctx.apiUrl}/callbacks/trubit`,
         method: 'POST',
         connections,
-        durationSec: ctx.durationSec,
+        durationSec,
         headers: { 'content-type': 'application/json' },
-        body: bodies[0].body,
+        setupRequest: (req) => {
+          const c = bodies[next++ % bodies.length];
+          return { ...req, body: c.body, headers: { ...req.headers, signature: c.signature } };
+        },
       });
+    const bare = await startServer('bare-fastify.mjs');
+    const rounds = [];
+    try {
+      for (let round = 1; round <= ROUNDS; round++) {
+        ctx.progress(
+          `callbacks: round ${round} of ${ROUNDS}: bare Fastify POST /echo, then POST /callbacks/trubit`,
+        );
+        const baseline = await load({
+          url: `${bare.url}/echo`,
+          method: 'POST',
+          connections,
+          durationSec,
+          headers: { 'content-type': 'application/json' },
+          body: bodies[0].body,
+        });
+        const gateway = await gatewayLoad();
+        rounds.push({ baseline, gateway, ratio: gateway.rps / baseline.rps });
+      }
     } finally {
       await bare.stop();
     }
-    let next = 0;
-    ctx.progress('callbacks: gateway POST /callbacks/trubit');
-    const gateway = await load({
-      url: `${ctx.apiUrl}/callbacks/trubit`,
-      method: 'POST',
-      connections,
-      durationSec: ctx.durationSec,
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => {
-        const c = bodies[next++ % bodies.length];
-        return { ...req, body: c.body, headers: { ...req.headers, signature: c.signature } };
-      },
-    });
-    const ratio = gateway.rps / baseline.rps;
+    const mid = rounds.find((r) => r.ratio === median(rounds.map((x) => x.ratio)));
+    const failed = rounds.reduce((sum, r) => sum + r.gateway.non2xx, 0);
     return {
       measurements: [
-        { label: 'baseline: bare Fastify POST', ...baseline },
-        { label: 'gateway: POST /callbacks/trubit', ...gateway },
+        { label: 'baseline: bare Fastify POST', ...mid.baseline },
+        { label: 'gateway: POST /callbacks/trubit', ...mid.gateway },
       ],
       checks: [
         {
           kind: 'ratio',
-          label: 'callback ingestion vs bare POST',
-          value: ratio,
+          label: 'callback ingestion vs bare POST (median)',
+          value: mid.ratio,
           target: '≥ 0.30',
           targetValue: 0.3,
-          pass: ratio >= 0.3 && gateway.non2xx === 0,
+          pass: mid.ratio >= 0.3 && failed === 0,
         },
       ],
+      rounds: rounds.map((r) => ({ baseline: r.baseline.rps, gateway: r.gateway.rps, ratio: r.ratio })),
     };
   },
 };

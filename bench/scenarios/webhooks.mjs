@@ -1,7 +1,9 @@
 // Issue 5: webhook delivery throughput (outbox → relay → signed POST → recorded; retries as BullMQ jobs) to a
 // local receiver vs BullMQ's own throughput for no-op jobs at the same concurrency, measured in the same run.
 // Target ≥ 50%. Both sides start from a filled queue (jobs added / events committed before the clock starts) and
-// are measured after an unmeasured warm-up round.
+// are measured after an unmeasured warm-up round. The two sides then alternate for BENCH_WEBHOOKS_ROUNDS rounds
+// and the median round's ratio is the result: this VM's speed drifts by up to 2x within minutes, and a ratio of
+// two measurements taken back to back is what that drift disturbs least.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
@@ -11,6 +13,10 @@ import { Redis } from 'ioredis';
 const N = Number(process.env.BENCH_WEBHOOKS ?? 3000);
 /** Unmeasured first round on each side, so both are measured warm (JIT, pools, adaptive concurrency). */
 const WARM_UP = Number(process.env.BENCH_WEBHOOKS_WARM_UP ?? 2000);
+/** Measured rounds, each one baseline run then one gateway run of N. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_WEBHOOKS_ROUNDS ?? 3));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 /** BullMQ's throughput on `n` no-op jobs, from a filled queue (the jobs are added before the clock starts). */
 async function noopBaseline(ctx, concurrency, n) {
@@ -72,11 +78,9 @@ export default {
   async run(ctx) {
     const concurrency = Number(process.env.WEBHOOK_CONCURRENCY ?? 50);
     ctx.progress(
-      `webhooks: baseline ${N} BullMQ no-op jobs at concurrency ${concurrency} (after ${WARM_UP})`,
+      `webhooks: ${ROUNDS} rounds of ${N} BullMQ no-op jobs at concurrency ${concurrency} then ${N} events ` +
+        `through outbox → relay → delivery (after ${WARM_UP} of each)`,
     );
-    if (WARM_UP) await noopBaseline(ctx, concurrency, WARM_UP);
-    const baseline = await noopBaseline(ctx, concurrency, N);
-
     let received = 0;
     let expected = 0;
     let reached;
@@ -106,36 +110,44 @@ export default {
       const timeout = setTimeout(() => reached(), 120_000);
       await all;
       clearTimeout(timeout);
-      return (Date.now() - start) / 1000;
+      return { delivered: received - (expected - n), seconds: (Date.now() - start) / 1000 };
     };
     if (WARM_UP) {
-      ctx.progress(`webhooks: ${WARM_UP} events to warm up`);
+      await noopBaseline(ctx, concurrency, WARM_UP);
       await deliver(WARM_UP);
     }
-    ctx.progress(`webhooks: ${N} events through outbox → relay → delivery`);
-    const before = received;
-    const seconds = await deliver(N);
-    const delivered = received - before;
+    const rounds = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const baseline = await noopBaseline(ctx, concurrency, N);
+      const { delivered, seconds } = await deliver(N);
+      const rps = delivered / seconds;
+      rounds.push({ baseline: baseline.rps, rps, ratio: rps / baseline.rps, lost: N - delivered });
+      ctx.progress(
+        `webhooks: round ${round}: no-op ${baseline.rps.toFixed(0)}/s, deliveries ${rps.toFixed(0)}/s, ` +
+          `ratio ${(rps / baseline.rps).toFixed(2)}`,
+      );
+    }
     await db.end();
     nudge.disconnect();
     receiver.close();
-    const rps = delivered / seconds;
-    const ratio = rps / baseline.rps;
+    const mid = rounds.find((r) => r.ratio === median(rounds.map((x) => x.ratio)));
+    const lost = rounds.reduce((sum, r) => sum + r.lost, 0);
     return {
       measurements: [
-        { label: `baseline: BullMQ no-op jobs (c=${concurrency})`, rps: baseline.rps, errors: 0 },
-        { label: 'gateway: webhook deliveries', rps, errors: N - delivered },
+        { label: `baseline: BullMQ no-op jobs (c=${concurrency})`, rps: mid.baseline, errors: 0 },
+        { label: 'gateway: webhook deliveries', rps: mid.rps, errors: lost },
       ],
       checks: [
         {
           kind: 'ratio',
-          label: 'webhook delivery vs BullMQ no-op',
-          value: ratio,
+          label: `webhook delivery vs BullMQ no-op (median)`,
+          value: mid.ratio,
           target: '≥ 0.50',
           targetValue: 0.5,
-          pass: ratio >= 0.5 && delivered === N,
+          pass: mid.ratio >= 0.5 && lost === 0,
         },
       ],
+      rounds,
     };
   },
 };

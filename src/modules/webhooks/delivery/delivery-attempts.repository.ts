@@ -224,7 +224,14 @@ export class DeliveryAttemptsRepository {
   }
 
   private async loadMany(ids: string[]): Promise<Array<DeliveryForAttempt | null>> {
-    const { rows } = await this.pool.query<LoadedRow>(LOAD_FOR_ATTEMPT, [[...new Set(ids)]]);
+    // Named (prepared once per connection): parsing and planning these statements cost Postgres more than
+    // running them for a typical batch (measured with log_min_duration_statement: 0.36 ms parse + 0.51 ms
+    // bind per record batch of ~20 unnamed, 0.18 ms bind named). Both plans are primary-key lookups.
+    const { rows } = await this.pool.query<LoadedRow>({
+      name: 'webhooks-load-for-attempt',
+      text: LOAD_FOR_ATTEMPT,
+      values: [[...new Set(ids)]],
+    });
     const byId = new Map(rows.map((r) => [r.id, toDelivery(r)]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -232,20 +239,25 @@ export class DeliveryAttemptsRepository {
   private async recordMany(items: QueuedRecord[]): Promise<boolean[]> {
     const now = new Date();
     const col = <T>(f: (q: QueuedRecord) => T) => items.map(f);
-    const { rows } = await this.pool.query<{ n: string }>(RECORD_ATTEMPTS, [
-      col((q) => q.rec.deliveryId),
-      col((q) => q.rec.expectedAttempts),
-      col((q) => q.seenMaxAttempts),
-      col((q) => q.rec.url),
-      col((q) => q.decision.status),
-      col((q) => q.decision.statusCode),
-      col((q) => q.decision.errorMessage),
-      col((q) => q.rec.at.toISOString()),
-      col((q) => iso(written(q.decision, now).deliveredAt)),
-      col((q) => iso(written(q.decision, now).nextAttemptAt)),
-      col((q) => Math.round(q.rec.durationMs)),
-      col(() => now.toISOString()),
-    ]);
+    // Named, like the load (see loadMany).
+    const { rows } = await this.pool.query<{ n: string }>({
+      name: 'webhooks-record-attempts',
+      text: RECORD_ATTEMPTS,
+      values: [
+        col((q) => q.rec.deliveryId),
+        col((q) => q.rec.expectedAttempts),
+        col((q) => q.seenMaxAttempts),
+        col((q) => q.rec.url),
+        col((q) => q.decision.status),
+        col((q) => q.decision.statusCode),
+        col((q) => q.decision.errorMessage),
+        col((q) => q.rec.at.toISOString()),
+        col((q) => iso(written(q.decision, now).deliveredAt)),
+        col((q) => iso(written(q.decision, now).nextAttemptAt)),
+        col((q) => Math.round(q.rec.durationMs)),
+        col(() => now.toISOString()),
+      ],
+    });
     const recorded = new Set(rows.map((r) => Number(r.n)));
     return items.map((_, i) => recorded.has(i + 1));
   }
