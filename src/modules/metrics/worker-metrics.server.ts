@@ -5,9 +5,9 @@ import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { MetricsService } from './metrics.service';
 
 /**
- * The worker has no HTTP API, but its metrics (queue depths, delivery attempts and latency, TruBit client) are
- * the ones operators alert on: with WORKER_METRICS_PORT set it serves GET /metrics there, nothing else. A port
- * already taken is logged and skipped: metrics never stop a worker from working.
+ * The worker has no HTTP API, but its metrics (delivery attempts and latency, TruBit client; queue depths are
+ * read by the API's) are the ones operators alert on: with WORKER_METRICS_PORT set it serves GET /metrics there,
+ * nothing else. A port already taken is logged and skipped: metrics never stop a worker from working.
  */
 @Injectable()
 export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
