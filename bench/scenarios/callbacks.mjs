@@ -5,9 +5,9 @@
 import { createSign } from 'node:crypto';
 import { load } from '../lib/load.mjs';
 import { startServer } from '../lib/processes.mjs';
+import { medianRound } from '../lib/rounds.mjs';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_CALLBACKS_ROUNDS ?? 3));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 export default {
   name: 'callbacks',
@@ -71,7 +71,7 @@ export default {
     } finally {
       await bare.stop();
     }
-    const mid = rounds.find((r) => r.ratio === median(rounds.map((x) => x.ratio)));
+    const mid = medianRound(rounds);
     const failed = rounds.reduce((sum, r) => sum + r.gateway.non2xx, 0);
     return {
       measurements: [

@@ -9,14 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { medianRound } from '../lib/rounds.mjs';
 
 const N = Number(process.env.BENCH_WEBHOOKS ?? 3000);
 /** Unmeasured first round on each side, so both are measured warm (JIT, pools, adaptive concurrency). */
 const WARM_UP = Number(process.env.BENCH_WEBHOOKS_WARM_UP ?? 2000);
 /** Measured rounds, each one baseline run then one gateway run of N. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_WEBHOOKS_ROUNDS ?? 3));
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 /** BullMQ's throughput on `n` no-op jobs, from a filled queue (the jobs are added before the clock starts). */
 async function noopBaseline(ctx, concurrency, n) {
@@ -130,7 +129,7 @@ export default {
     await db.end();
     nudge.disconnect();
     receiver.close();
-    const mid = rounds.find((r) => r.ratio === median(rounds.map((x) => x.ratio)));
+    const mid = medianRound(rounds);
     const lost = rounds.reduce((sum, r) => sum + r.lost, 0);
     return {
       measurements: [
