@@ -2,8 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppConfig } from '@app/config/app-config';
 import type { DeliveryAttemptService } from './delivery-attempt.service';
-import type { DeliveryAttemptsRepository } from './delivery-attempts.repository';
-import type { DeliveryExchange } from './delivery.exchange';
+import type { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attempts.repository';
+import type { DeliveryExchange, ExchangeAnswer, ExchangeResult } from './delivery.exchange';
 import type { DeliveryScheduler } from './delivery.scheduler';
 import {
   DIRECT_MAX_PER_PARTNER,
@@ -117,5 +117,90 @@ describe('direct delivery plan', () => {
     await s.onModuleDestroy();
     assert.equal(jobs.length, DIRECT_MAX_PER_PARTNER + 1, 'waiting attempts go to the job path on shutdown');
     assert.equal(rooms, 1, "b's line fell below half once");
+  });
+});
+
+const known: DeliveryForAttempt = {
+  id: 'dlv_1',
+  partnerId: 'ptn_1',
+  eventId: 'evt_1',
+  eventType: 'user.kyc_approved',
+  orderId: null,
+  sequence: null,
+  body: '{"id":"evt_1"}',
+  status: 'PENDING',
+  attempts: 0,
+  maxAttempts: 5,
+  nextAttemptAt: null,
+  createdAt: new Date(),
+  partner: {
+    webhookUrl: 'http://127.0.0.1:1/hook',
+    webhookDisabledAt: null,
+    webhookSecretEnc: 'sealed',
+    webhookPrevSecretEnc: null,
+    webhookPrevSecretUntil: null,
+  },
+  blocker: null,
+};
+
+/**
+ * A service with one slot to give and an exchange the test drives: `answer` makes the endpoint answer (the
+ * exchange calls onAnswer, as DeliveryExchange does), `record` lets the attempt's record finish, `fail` ends
+ * the exchange with an error before any answer. Slot releases are recorded.
+ */
+function sendingService() {
+  const releases: Array<{ token: string; answer?: ExchangeAnswer }> = [];
+  let started!: (onAnswer: (a: ExchangeAnswer) => void) => void;
+  const exchangeStarted = new Promise<(a: ExchangeAnswer) => void>((r) => (started = r));
+  let finish!: (r: ExchangeResult | Error) => void;
+  const finished = new Promise<ExchangeResult | Error>((r) => (finish = r));
+  const config = { webhooks: { timeoutMs: 10_000, retryScheduleMs: [0] } } as unknown as AppConfig;
+  const s = new DirectDeliveryService(
+    config,
+    { releaseClaims: async () => undefined } as unknown as DeliveryAttemptsRepository,
+    {
+      jobId: (r: { id: string }) => r.id,
+      enqueueMany: async () => undefined,
+    } as unknown as DeliveryScheduler,
+    { acquire: async () => 'lease-1' } as unknown as PartnerDeliverySlots,
+    {
+      perform: async (_d: unknown, _url: string, _n: number, onAnswer: (a: ExchangeAnswer) => void) => {
+        started(onAnswer);
+        const outcome = await finished;
+        if (outcome instanceof Error) throw outcome;
+        return outcome;
+      },
+    } as unknown as DeliveryExchange,
+    {
+      release: async (_partnerId: string, token: string, answer?: ExchangeAnswer) => {
+        releases.push({ token, answer });
+        return { free: 1, handedOff: 0 };
+      },
+    } as unknown as DeliveryAttemptService,
+  );
+  return { s, releases, exchangeStarted, finish };
+}
+
+describe('direct delivery attempt', () => {
+  test("the partner's slot goes back when its endpoint answers, before the attempt is recorded", async () => {
+    const { s, releases, exchangeStarted, finish } = sendingService();
+    await s.dispatch([{ id: known.id, partnerId: known.partnerId, attempts: 0, known }]);
+    const onAnswer = await exchangeStarted;
+    assert.deepEqual(releases, [], 'the slot is held while the request is in flight');
+    onAnswer({ durationMs: 3, answered: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(releases, [{ token: 'lease-1', answer: { durationMs: 3, answered: true } }]);
+    finish({ run: 'DELIVERED', durationMs: 3, answered: true }); // the record completes
+    await s.onModuleDestroy();
+    assert.equal(releases.length, 1, 'released once');
+  });
+
+  test('an attempt that ends in an error without an answer gives its slot back as "nothing sent"', async () => {
+    const { s, releases, exchangeStarted, finish } = sendingService();
+    await s.dispatch([{ id: known.id, partnerId: known.partnerId, attempts: 0, known }]);
+    await exchangeStarted;
+    finish(new Error('the partner secret could not be opened')); // before any request
+    await s.onModuleDestroy();
+    assert.deepEqual(releases, [{ token: 'lease-1', answer: undefined }]);
   });
 });
