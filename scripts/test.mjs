@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: builds once, makes sure Postgres and Redis are up, creates an isolated database and Redis
-// key prefix for this run, applies the migrations, then runs the tiers in order (unit, integration, e2e)
+// key prefix for this run, applies the migrations, then runs the tiers in order (unit, integration, e2e, chaos)
 // with Node's test runner. Exits non-zero if any tier fails. `npm test -- unit e2e` runs only those tiers.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
