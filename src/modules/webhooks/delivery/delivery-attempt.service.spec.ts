@@ -3,49 +3,21 @@ import assert from 'node:assert/strict';
 import type { Job } from 'bullmq';
 import type { AppConfig } from '@app/config/app-config';
 import { DeliveryAttemptService } from './delivery-attempt.service';
-import type { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attempts.repository';
-import type { DeliveryExchange, ExchangeAnswer, ExchangeResult } from './delivery.exchange';
+import type { DeliveryAttemptsRepository } from './delivery-attempts.repository';
+import type { ExchangeAnswer } from './delivery.exchange';
 import type { DeliveryJobData, DeliveryScheduler } from './delivery.scheduler';
 import type { PartnerDeliverySlots } from './partner-delivery.slots';
-
-const delivery: DeliveryForAttempt = {
-  id: 'dlv_1',
-  partnerId: 'ptn_1',
-  eventId: 'evt_1',
-  eventType: 'user.kyc_approved',
-  orderId: null,
-  sequence: null,
-  body: '{"id":"evt_1"}',
-  status: 'PENDING',
-  attempts: 0,
-  maxAttempts: 5,
-  nextAttemptAt: null,
-  createdAt: new Date(),
-  partner: {
-    webhookUrl: 'http://127.0.0.1:1/hook',
-    webhookDisabledAt: null,
-    webhookSecretEnc: 'sealed',
-    webhookPrevSecretEnc: null,
-    webhookPrevSecretUntil: null,
-  },
-  blocker: null,
-};
+import { drivenExchange, PENDING_DELIVERY as delivery } from './testing/delivery-test.helpers';
 
 const job = {
   id: 'dlv:dlv_1:0',
   data: { deliveryId: delivery.id, partnerId: delivery.partnerId, attempt: 0 },
 } as unknown as Job<DeliveryJobData>;
 
-/**
- * The job path with one slot to give and an exchange the test drives (see the direct path's spec): `onAnswer`
- * is what DeliveryExchange calls when the endpoint answered, `finish` ends the exchange (its record done).
- */
+/** The job path with one slot to give and an exchange the test drives; slot releases are recorded. */
 function jobService() {
   const releases: Array<{ token: string; answer?: ExchangeAnswer }> = [];
-  let started!: (onAnswer: (a: ExchangeAnswer) => void) => void;
-  const exchangeStarted = new Promise<(a: ExchangeAnswer) => void>((r) => (started = r));
-  let finish!: (r: ExchangeResult | Error) => void;
-  const finished = new Promise<ExchangeResult | Error>((r) => (finish = r));
+  const { exchange, exchangeStarted, finish } = drivenExchange();
   const config = { webhooks: { timeoutMs: 10_000, retryScheduleMs: [0] } } as unknown as AppConfig;
   const service = new DeliveryAttemptService(
     config,
@@ -58,14 +30,7 @@ function jobService() {
         return { free: 0, waiting: [] };
       },
     } as unknown as PartnerDeliverySlots,
-    {
-      perform: async (_d: unknown, _url: string, _n: number, onAnswer: (a: ExchangeAnswer) => void) => {
-        started(onAnswer);
-        const outcome = await finished;
-        if (outcome instanceof Error) throw outcome;
-        return outcome;
-      },
-    } as unknown as DeliveryExchange,
+    exchange,
   );
   return { service, releases, exchangeStarted, finish };
 }

@@ -3,33 +3,11 @@ import assert from 'node:assert/strict';
 import type { AppConfig } from '@app/config/app-config';
 import type { SecretBox } from '@app/infra/crypto/secret-box.service';
 import type { AttemptResult } from './delivery.policy';
-import type { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attempts.repository';
+import type { DeliveryAttemptsRepository } from './delivery-attempts.repository';
 import { DeliveryExchange, type ExchangeAnswer } from './delivery.exchange';
 import type { DeliveryScheduler } from './delivery.scheduler';
+import { PENDING_DELIVERY as delivery } from './testing/delivery-test.helpers';
 import type { WebhookSender } from './webhook.sender';
-
-const delivery: DeliveryForAttempt = {
-  id: 'dlv_1',
-  partnerId: 'ptn_1',
-  eventId: 'evt_1',
-  eventType: 'user.kyc_approved',
-  orderId: null,
-  sequence: null,
-  body: '{"id":"evt_1"}',
-  status: 'PENDING',
-  attempts: 0,
-  maxAttempts: 5,
-  nextAttemptAt: null,
-  createdAt: new Date(),
-  partner: {
-    webhookUrl: 'http://127.0.0.1:1/hook',
-    webhookDisabledAt: null,
-    webhookSecretEnc: 'sealed',
-    webhookPrevSecretEnc: null,
-    webhookPrevSecretUntil: null,
-  },
-  blocker: null,
-};
 
 /** An exchange whose endpoint answers `answer` and whose record waits until the test lets it through. */
 function exchangeWith(answer: AttemptResult) {

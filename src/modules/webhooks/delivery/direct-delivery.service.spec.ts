@@ -2,8 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppConfig } from '@app/config/app-config';
 import type { DeliveryAttemptService } from './delivery-attempt.service';
-import type { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attempts.repository';
-import type { DeliveryExchange, ExchangeAnswer, ExchangeResult } from './delivery.exchange';
+import type { DeliveryAttemptsRepository } from './delivery-attempts.repository';
+import type { DeliveryExchange, ExchangeAnswer } from './delivery.exchange';
 import type { DeliveryScheduler } from './delivery.scheduler';
 import {
   DIRECT_MAX_PER_PARTNER,
@@ -11,6 +11,7 @@ import {
   DirectDeliveryService,
 } from './direct-delivery.service';
 import type { PartnerDeliverySlots } from './partner-delivery.slots';
+import { drivenExchange, PENDING_DELIVERY as known } from './testing/delivery-test.helpers';
 
 /**
  * A service whose attempts get no slot and never a loaded delivery: dispatched refs wait in their line.
@@ -120,40 +121,10 @@ describe('direct delivery plan', () => {
   });
 });
 
-const known: DeliveryForAttempt = {
-  id: 'dlv_1',
-  partnerId: 'ptn_1',
-  eventId: 'evt_1',
-  eventType: 'user.kyc_approved',
-  orderId: null,
-  sequence: null,
-  body: '{"id":"evt_1"}',
-  status: 'PENDING',
-  attempts: 0,
-  maxAttempts: 5,
-  nextAttemptAt: null,
-  createdAt: new Date(),
-  partner: {
-    webhookUrl: 'http://127.0.0.1:1/hook',
-    webhookDisabledAt: null,
-    webhookSecretEnc: 'sealed',
-    webhookPrevSecretEnc: null,
-    webhookPrevSecretUntil: null,
-  },
-  blocker: null,
-};
-
-/**
- * A service with one slot to give and an exchange the test drives: `answer` makes the endpoint answer (the
- * exchange calls onAnswer, as DeliveryExchange does), `record` lets the attempt's record finish, `fail` ends
- * the exchange with an error before any answer. Slot releases are recorded.
- */
+/** A service with one slot to give and an exchange the test drives; slot releases are recorded. */
 function sendingService() {
   const releases: Array<{ token: string; answer?: ExchangeAnswer }> = [];
-  let started!: (onAnswer: (a: ExchangeAnswer) => void) => void;
-  const exchangeStarted = new Promise<(a: ExchangeAnswer) => void>((r) => (started = r));
-  let finish!: (r: ExchangeResult | Error) => void;
-  const finished = new Promise<ExchangeResult | Error>((r) => (finish = r));
+  const { exchange, exchangeStarted, finish } = drivenExchange();
   const config = { webhooks: { timeoutMs: 10_000, retryScheduleMs: [0] } } as unknown as AppConfig;
   const s = new DirectDeliveryService(
     config,
@@ -163,14 +134,7 @@ function sendingService() {
       enqueueMany: async () => undefined,
     } as unknown as DeliveryScheduler,
     { acquire: async () => 'lease-1' } as unknown as PartnerDeliverySlots,
-    {
-      perform: async (_d: unknown, _url: string, _n: number, onAnswer: (a: ExchangeAnswer) => void) => {
-        started(onAnswer);
-        const outcome = await finished;
-        if (outcome instanceof Error) throw outcome;
-        return outcome;
-      },
-    } as unknown as DeliveryExchange,
+    exchange,
     {
       release: async (_partnerId: string, token: string, answer?: ExchangeAnswer) => {
         releases.push({ token, answer });
