@@ -14,8 +14,12 @@ import { medianRound } from '../lib/rounds.mjs';
 const N = Number(process.env.BENCH_WEBHOOKS ?? 3000);
 /** Unmeasured first round on each side, so both are measured warm (JIT, pools, adaptive concurrency). */
 const WARM_UP = Number(process.env.BENCH_WEBHOOKS_WARM_UP ?? 2000);
-/** Measured rounds, each one baseline run then one gateway run of N. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_WEBHOOKS_ROUNDS ?? 3));
+/**
+ * Measured rounds, each one baseline run then one gateway run of N. Five: single rounds ranged from 0.19 to 0.53
+ * within one afternoon (the no-op baseline alone from 8,000 to 22,000 jobs/s), and a round is only a second or
+ * two, so the median of five costs little and moves less than the median of three.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_WEBHOOKS_ROUNDS ?? 5));
 
 /** BullMQ's throughput on `n` no-op jobs, from a filled queue (the jobs are added before the clock starts). */
 async function noopBaseline(ctx, concurrency, n) {
