@@ -1,7 +1,8 @@
-// The attempt record's plan against the real Postgres: it must find each delivery by its primary key whatever
-// the table's statistics say. Through the partial index of pending deliveries, which the planner picks when the
-// statistics say few are pending, every batch reads every pending delivery, so a backlog (a burst, a partner's
-// dead endpoint) makes every partner's records slower. The plan is asserted, not a timing (see RECORD_ATTEMPTS).
+// The attempt record's plan against the real Postgres: on a table of delivered history it must find each
+// delivery by its primary key, whatever the statistics say about pending rows. Through the partial index of
+// pending deliveries, which the planner picks when the statistics say few are pending, every batch reads every
+// pending delivery, so a backlog (a burst, a partner's dead endpoint) makes every partner's records slower. The
+// plan is asserted, not a timing (see RECORD_ATTEMPTS).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RECORD_ATTEMPTS } from '@app/modules/webhooks/delivery/delivery-attempts.repository';
@@ -29,9 +30,8 @@ describe('delivery attempts: record plan', () => {
         );
         await db.query('ANALYZE pg_temp.webhook_deliveries');
         // The plan of a batch as the recorder sends it (the statement is planned with its parameters).
-        const n = BATCH;
         const at = new Date().toISOString();
-        const column = <T>(value: (i: number) => T) => Array.from({ length: n }, (_, i) => value(i));
+        const column = <T>(value: (i: number) => T) => Array.from({ length: BATCH }, (_, i) => value(i));
         const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${RECORD_ATTEMPTS}`, [
           column((i) => `dlv_plan${i + 1}`),
           column(() => 0),
