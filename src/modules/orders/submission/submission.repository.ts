@@ -61,13 +61,22 @@ interface LoadRow extends Omit<OrderForSubmission, 'user' | 'partner' | 'payout'
   payoutPaymentId: string | null;
 }
 
+/*
+ * The submission state is compared as text (`o.submission::text = 'QUEUED'`) where a statement names its orders
+ * by id: compared as it is, the planner answers it from the submission index whenever the statistics say few
+ * orders are in that state, and then reads every QUEUED (or SUBMITTING) order for each batch. A burst of funded
+ * orders is exactly when many are QUEUED, and when these statements run most. Asserted in
+ * submission-plans.int-spec.ts.
+ */
+
 /** QUEUED → SUBMITTING for each order still QUEUED, PENDING_DEPOSIT and not expired; returns those it moved. */
-const CLAIM_BATCH = `
+export const CLAIM_BATCH = `
   UPDATE orders o
   SET submission = 'SUBMITTING', "submittedAt" = $1::timestamp, "submitAttempts" = o."submitAttempts" + 1,
       "trubitMerchantId" = n.mc_id, "trubitPaymentId" = n.payment_id, "updatedAt" = $1::timestamp
   FROM unnest($2::text[], $3::text[], $4::text[]) AS n(id, mc_id, payment_id)
-  WHERE o.id = n.id AND o.submission = 'QUEUED' AND o.status = 'PENDING_DEPOSIT' AND o."expiresAt" > $1::timestamp
+  WHERE o.id = n.id AND o.submission::text = 'QUEUED' AND o.status::text = 'PENDING_DEPOSIT'
+    AND o."expiresAt" > $1::timestamp
   RETURNING o.id`;
 
 /** The view columns of an order (toOrderView), money as exact text and timestamps as instants. */
@@ -86,11 +95,11 @@ const VIEW_COLUMNS = `
 const SUBMITTED_STATUS: OrderStatus = 'ACTIVE';
 
 /** Locks the batch's orders still SUBMITTING and reads what their view and events need. */
-const LOCK_SUBMITTING = `
+export const LOCK_SUBMITTING = `
   SELECT ${VIEW_COLUMNS},
          (SELECT u."partnerUserRef" FROM end_users u WHERE u.id = o."userId") AS "partnerUserRef"
   FROM orders o
-  WHERE o.id = ANY($1::text[]) AND o.submission = 'SUBMITTING'
+  WHERE o.id = ANY($1::text[]) AND o.submission::text = 'SUBMITTING'
   ORDER BY o.id
   FOR UPDATE OF o`;
 
