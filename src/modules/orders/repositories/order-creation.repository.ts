@@ -132,6 +132,15 @@ const ORDERS_AS = ORDER_COLUMNS.map(([c]) => q(c)).join(', ');
 const E = ORDER_COLUMNS.length + 2; // first parameter of the events
 
 /**
+ * A quote that can still be consumed, given the statement's instant as $1. The expiry is compared through an
+ * expression (`+ interval '0 s'`) so that the planner cannot answer it from the expiresAt index: whenever the
+ * statistics say few quotes are unexpired it did, and each batch then read every unexpired quote instead of its
+ * own few by id, under the partner's lock (a burst of quotes is exactly when many are unexpired). Asserted in
+ * order-creation-plans.int-spec.ts.
+ */
+export const CONSUMABLE_QUOTE = `"usedAt" IS NULL AND ("expiresAt" + interval '0 s') > $1::timestamp`;
+
+/**
  * The one statement that stores a batch of new orders: consumes their quotes (only unused, unexpired ones), inserts
  * the orders already at sequence 1, their `order.created` timeline entries and outbox rows. If it could not consume
  * every quote (impossible under the partner's lock, checked anyway) it fails, so the COMMIT sent behind it in the
@@ -141,7 +150,7 @@ const E = ORDER_COLUMNS.length + 2; // first parameter of the events
 const WRITE_BATCH = `
   WITH used AS (
     UPDATE quotes SET "usedAt" = $1::timestamp
-    WHERE id = ANY($${E + 8}::text[]) AND "usedAt" IS NULL AND "expiresAt" > $1::timestamp
+    WHERE id = ANY($${E + 8}::text[]) AND ${CONSUMABLE_QUOTE}
     RETURNING id
   ), created AS (
     INSERT INTO orders (${ORDERS_AS}, status, sequence, "updatedAt")
