@@ -7,54 +7,36 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { MARK_PROCESSED, WAITING_FOR } from '@app/modules/callbacks/callback-inbox.repository';
-import { withDb } from '@test/support/db';
+import { planOnSkewedCopy } from '@test/support/skewed-plans';
 
-/** Runs `explain` against a private copy of the inbox (same columns and indexes) with those statistics. */
-function withSkewedInbox(explain: (db: pg.Client) => Promise<string>): Promise<string> {
-  return withDb(async (db) => {
-    await db.query('BEGIN');
-    try {
-      await db.query(
-        `CREATE TEMP TABLE trubit_callbacks (LIKE public.trubit_callbacks INCLUDING ALL) ON COMMIT DROP`,
-      );
-      await db.query(
-        `INSERT INTO pg_temp.trubit_callbacks ("dedupeKey", "trubitOrderId", "orderStatus", "rawBody", "receivedAt",
-                                               "processedAt")
-         SELECT 'plan:' || g, (900000000000000000 + g)::text, 10, '{}', now(),
-                CASE WHEN g <= 3 THEN NULL ELSE now() END
-           FROM generate_series(1, 50000) g`,
-      );
-      await db.query('ANALYZE pg_temp.trubit_callbacks');
-      return await explain(db);
-    } finally {
-      await db.query('ROLLBACK');
-    }
-  });
-}
-
-const planText = (rows: Array<{ 'QUERY PLAN': string }>) => rows.map((r) => r['QUERY PLAN']).join('\n');
+const planOnSkewedInbox = (explain: (db: pg.Client) => Promise<{ rows: Array<{ 'QUERY PLAN': string }> }>) =>
+  planOnSkewedCopy(
+    'trubit_callbacks',
+    `INSERT INTO pg_temp.trubit_callbacks ("dedupeKey", "trubitOrderId", "orderStatus", "rawBody", "receivedAt",
+                                           "processedAt")
+     SELECT 'plan:' || g, (900000000000000000 + g)::text, 10, '{}', now(),
+            CASE WHEN g <= 3 THEN NULL ELSE now() END
+       FROM generate_series(1, 50000) g`,
+    explain,
+  );
 
 describe('callback inbox: plans that do not read every unapplied callback', () => {
   test('waiting callbacks are found by TruBit order id (as the named statement is run: a generic plan)', async () => {
-    const plan = await withSkewedInbox(async (db) => {
+    const plan = await planOnSkewedInbox(async (db) => {
       await db.query('SET LOCAL plan_cache_mode = force_generic_plan');
       await db.query(`PREPARE waiting_for_plan AS ${WAITING_FOR}`);
-      return planText((await db.query('EXPLAIN EXECUTE waiting_for_plan(NULL)')).rows);
+      return db.query('EXPLAIN EXECUTE waiting_for_plan(NULL)');
     });
     assert.match(plan, /using "trubit_callbacks_trubitOrderId_idx" on trubit_callbacks c/, plan);
     assert.doesNotMatch(plan, /processedAt_idx/, plan);
   });
 
   test('callbacks are marked applied by id', async () => {
-    const plan = await withSkewedInbox(async (db) =>
-      planText(
-        (
-          await db.query(`EXPLAIN ${MARK_PROCESSED}`, [
-            Array.from({ length: 20 }, (_, i) => String(100 + i)),
-            new Date().toISOString(),
-          ])
-        ).rows,
-      ),
+    const plan = await planOnSkewedInbox((db) =>
+      db.query(`EXPLAIN ${MARK_PROCESSED}`, [
+        Array.from({ length: 20 }, (_, i) => String(100 + i)),
+        new Date().toISOString(),
+      ]),
     );
     assert.match(plan, /using trubit_callbacks_pkey on trubit_callbacks/, plan);
     assert.doesNotMatch(plan, /processedAt_idx/, plan);

@@ -5,33 +5,25 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONSUMABLE_QUOTE } from '@app/modules/orders/repositories/order-creation.repository';
-import { withDb } from '@test/support/db';
+import { planOnSkewedCopy } from '@test/support/skewed-plans';
 
 describe('order creation: quotes are consumed by id', () => {
   test('the consuming UPDATE finds the batch quotes by primary key', async () => {
-    const plan = await withDb(async (db) => {
-      await db.query('BEGIN');
-      try {
-        await db.query(`CREATE TEMP TABLE quotes (LIKE public.quotes INCLUDING ALL) ON COMMIT DROP`);
-        await db.query(
-          `INSERT INTO pg_temp.quotes (id, "partnerId", "userId", token, amount, "exchangeRate", "grossAmountMxn",
-                                       "feePercent", "feeAmountMxn", "feeRecipient", "netAmountMxn",
-                                       "revenueSharePercent", "expiresAt", "usedAt")
-           SELECT 'qte_plan' || g, 'ptn_plan', 'usr_plan', 'USDT', 5, 19.8, 99, 1, 1, 'USER', 98, 0,
-                  CASE WHEN g <= 3 THEN now() + interval '5 min' ELSE now() - interval '1 day' END,
-                  CASE WHEN g <= 3 THEN NULL ELSE now() END
-             FROM generate_series(1, 50000) g`,
-        );
-        await db.query('ANALYZE pg_temp.quotes');
-        const { rows } = await db.query<{ 'QUERY PLAN': string }>(
+    const plan = await planOnSkewedCopy(
+      'quotes',
+      `INSERT INTO pg_temp.quotes (id, "partnerId", "userId", token, amount, "exchangeRate", "grossAmountMxn",
+                                   "feePercent", "feeAmountMxn", "feeRecipient", "netAmountMxn",
+                                   "revenueSharePercent", "expiresAt", "usedAt")
+       SELECT 'qte_plan' || g, 'ptn_plan', 'usr_plan', 'USDT', 5, 19.8, 99, 1, 1, 'USER', 98, 0,
+              CASE WHEN g <= 3 THEN now() + interval '5 min' ELSE now() - interval '1 day' END,
+              CASE WHEN g <= 3 THEN NULL ELSE now() END
+         FROM generate_series(1, 50000) g`,
+      (db) =>
+        db.query(
           `EXPLAIN UPDATE quotes SET "usedAt" = $1::timestamp WHERE id = ANY($2::text[]) AND ${CONSUMABLE_QUOTE}`,
           [new Date().toISOString(), Array.from({ length: 10 }, (_, i) => `qte_plan${i + 1}`)],
-        );
-        return rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await db.query('ROLLBACK');
-      }
-    });
+        ),
+    );
     assert.match(plan, /using quotes_pkey on quotes/, plan);
     assert.doesNotMatch(plan, /expiresAt_idx/, plan);
   });

@@ -4,60 +4,41 @@
 // favour that index the most (3 QUEUED orders among 50,000), not timings (see CLAIM_BATCH).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type pg from 'pg';
 import { CLAIM_BATCH, LOCK_SUBMITTING } from '@app/modules/orders/submission/submission.repository';
-import { withDb } from '@test/support/db';
+import { planOnSkewedCopy } from '@test/support/skewed-plans';
 
 const BATCH = Array.from({ length: 10 }, (_, i) => `ord_plan${10 + i}`);
 
-/** Runs `explain` against a private copy of the orders table (same columns and indexes) with those statistics. */
-function withSkewedOrders(explain: (db: pg.Client) => Promise<string>): Promise<string> {
-  return withDb(async (db) => {
-    await db.query('BEGIN');
-    try {
-      await db.query(`CREATE TEMP TABLE orders (LIKE public.orders INCLUDING ALL) ON COMMIT DROP`);
-      await db.query(
-        `INSERT INTO pg_temp.orders (id, "partnerId", "userId", "quoteId", status, submission, token, amount,
-                                     "exchangeRate", "grossAmountMxn", "feePercent", "feeAmountMxn", "feeRecipient",
-                                     "netAmountMxn", "sellQuantity", "revenueSharePercent", "partnerFeeMxn",
-                                     "platformFeeMxn", "sellerClabe", "bankCode", "bankName", "expiresAt",
-                                     "updatedAt")
-         SELECT 'ord_plan' || g, 'ptn_plan', 'usr_plan', 'qte_plan' || g,
-                (CASE WHEN g <= 3 THEN 'PENDING_DEPOSIT' ELSE 'COMPLETED' END)::"OrderStatus",
-                (CASE WHEN g <= 3 THEN 'QUEUED' ELSE 'SUBMITTED' END)::"SubmissionState",
-                'USDT', 5, 19.8, 99, 1, 1, 'USER', 98, 4.95, 0, 0, 1, '002010077777777771', '002', 'BANAMEX',
-                now() + interval '1 day', now()
-           FROM generate_series(1, 50000) g`,
-      );
-      await db.query('ANALYZE pg_temp.orders');
-      return await explain(db);
-    } finally {
-      await db.query('ROLLBACK');
-    }
-  });
-}
-
-const planText = (rows: Array<{ 'QUERY PLAN': string }>) => rows.map((r) => r['QUERY PLAN']).join('\n');
+const planOnSkewedOrders = (sql: string, values: unknown[]) =>
+  planOnSkewedCopy(
+    'orders',
+    `INSERT INTO pg_temp.orders (id, "partnerId", "userId", "quoteId", status, submission, token, amount,
+                                 "exchangeRate", "grossAmountMxn", "feePercent", "feeAmountMxn", "feeRecipient",
+                                 "netAmountMxn", "sellQuantity", "revenueSharePercent", "partnerFeeMxn",
+                                 "platformFeeMxn", "sellerClabe", "bankCode", "bankName", "expiresAt", "updatedAt")
+     SELECT 'ord_plan' || g, 'ptn_plan', 'usr_plan', 'qte_plan' || g,
+            (CASE WHEN g <= 3 THEN 'PENDING_DEPOSIT' ELSE 'COMPLETED' END)::"OrderStatus",
+            (CASE WHEN g <= 3 THEN 'QUEUED' ELSE 'SUBMITTED' END)::"SubmissionState",
+            'USDT', 5, 19.8, 99, 1, 1, 'USER', 98, 4.95, 0, 0, 1, '002010077777777771', '002', 'BANAMEX',
+            now() + interval '1 day', now()
+       FROM generate_series(1, 50000) g`,
+    (db) => db.query(`EXPLAIN ${sql}`, values),
+  );
 
 describe('order submission: batch statements find their orders by id', () => {
   test('the QUEUED → SUBMITTING claim', async () => {
-    const plan = await withSkewedOrders(async (db) => {
-      const { rows } = await db.query(`EXPLAIN ${CLAIM_BATCH}`, [
-        new Date().toISOString(),
-        BATCH,
-        BATCH.map(() => '1001'),
-        BATCH.map(() => 'pay_1'),
-      ]);
-      return planText(rows);
-    });
+    const plan = await planOnSkewedOrders(CLAIM_BATCH, [
+      new Date().toISOString(),
+      BATCH,
+      BATCH.map(() => '1001'),
+      BATCH.map(() => 'pay_1'),
+    ]);
     assert.match(plan, /using orders_pkey on orders o/, plan);
     assert.doesNotMatch(plan, /orders_submission|orders_status/, plan);
   });
 
   test('the lock of the orders still SUBMITTING', async () => {
-    const plan = await withSkewedOrders(async (db) =>
-      planText((await db.query(`EXPLAIN ${LOCK_SUBMITTING}`, [BATCH])).rows),
-    );
+    const plan = await planOnSkewedOrders(LOCK_SUBMITTING, [BATCH]);
     assert.match(plan, /using orders_pkey on orders o/, plan);
     assert.doesNotMatch(plan, /orders_submission|orders_status/, plan);
   });

@@ -119,6 +119,12 @@ export const RECORD_ATTEMPTS = `
   )
   SELECT n FROM upd`;
 
+/** Claims given up: due now again ($3), if still at the attempt count they were claimed at. */
+export const RELEASE_CLAIMS = `
+  UPDATE webhook_deliveries d SET "nextAttemptAt" = $3, "updatedAt" = $3
+    FROM unnest($1::text[], $2::int[]) AS t(id, attempts)
+   WHERE d.id = t.id AND d.status::text = 'PENDING' AND d.attempts = t.attempts`;
+
 const REF_COLUMNS = `id, "partnerId", attempts, ${utc('"nextAttemptAt"')}`;
 
 /**
@@ -184,12 +190,7 @@ export class DeliveryAttemptsRepository {
   async releaseClaims(refs: DeliveryRef[]): Promise<void> {
     if (!refs.length) return;
     const now = iso(new Date());
-    await this.pool.query(
-      `UPDATE webhook_deliveries d SET "nextAttemptAt" = $3, "updatedAt" = $3
-         FROM unnest($1::text[], $2::int[]) AS t(id, attempts)
-        WHERE d.id = t.id AND d.status::text = 'PENDING' AND d.attempts = t.attempts`,
-      [refs.map((r) => r.id), refs.map((r) => r.attempts), now],
-    );
+    await this.pool.query(RELEASE_CLAIMS, [refs.map((r) => r.id), refs.map((r) => r.attempts), now]);
   }
 
   /** Fails a pending delivery without an HTTP attempt (no endpoint configured, endpoint disabled). */
