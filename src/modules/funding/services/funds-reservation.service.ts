@@ -4,11 +4,20 @@ import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { Tx } from '@app/modules/outbox/outbox.writer';
 import { FundingAccount, FundingAccounts } from '../accounts/funding-accounts';
 import { BalanceSnapshot } from './balance-snapshot.service';
+import { accountKeyOf, committedOrdersCte } from './committed-orders.sql';
 
 /** pg_advisory_xact_lock(namespace, hashtext(apiKey)): one funding decision at a time per TruBit account. */
 export const FUNDS_LOCK_NAMESPACE = 71002;
 
-type Db = Pick<Tx, '$queryRaw'>;
+/** $1 since, $2 the operator's API key, $3 the account's API key: committed quantity per token. */
+export const COMMITMENTS = `
+  WITH ${committedOrdersCte('$1')}
+  SELECT c.token, SUM(c.quantity)::text AS committed
+  FROM committed_orders c JOIN partners p ON p.id = c."partnerId"
+  WHERE ${accountKeyOf('p', '$2')} = $3
+  GROUP BY c.token`;
+
+type Db = Pick<Tx, '$queryRawUnsafe'>;
 
 export interface FundingDecision {
   funded: boolean;
@@ -43,17 +52,12 @@ export class FundsReservations {
   /** Token quantities the account's orders hold that `snapshot.free` does not reflect, per token. */
   async commitments(db: Db, account: FundingAccount, snapshotTakenAt: number): Promise<Map<string, Decimal>> {
     const since = new Date(snapshotTakenAt - this.config.trubit.timeoutMs - 2000);
-    const operatorKey = this.accounts.operatorApiKey;
-    const rows = await db.$queryRaw<Array<{ token: string; committed: string }>>`
-      SELECT o.token,
-             (COALESCE(SUM(o."reservedQuantity") FILTER (WHERE o.submission <> 'SUBMITTED'), 0)
-              + COALESCE(SUM(o."sellQuantity") FILTER (WHERE o.submission = 'SUBMITTED'), 0))::text AS committed
-      FROM orders o JOIN partners p ON p.id = o."partnerId"
-      WHERE (o.submission IN ('QUEUED', 'SUBMITTING', 'UNKNOWN')
-             OR (o.submission = 'SUBMITTED' AND o."submittedAt" > ${since}))
-        AND (CASE WHEN p."trubitApiKey" IS NOT NULL AND p."trubitApiSecretEnc" IS NOT NULL
-                  THEN p."trubitApiKey" ELSE ${operatorKey} END) = ${account.apiKey}
-      GROUP BY o.token`;
+    const rows = await db.$queryRawUnsafe<Array<{ token: string; committed: string }>>(
+      COMMITMENTS,
+      since,
+      this.accounts.operatorApiKey,
+      account.apiKey,
+    );
     return new Map(rows.map((r) => [r.token, new Decimal(r.committed)]));
   }
 

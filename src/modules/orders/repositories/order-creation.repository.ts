@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Decimal from 'decimal.js';
 import type { PoolClient, QueryResult } from 'pg';
+import { accountKeyOf, committedOrdersCte } from '@app/modules/funding/services/committed-orders.sql';
 import { FUNDS_LOCK_NAMESPACE } from '@app/modules/funding/services/funds-reservation.service';
 import { eventRowParams, insertEventRowsCtes, OrderEventRow } from '../events/order-event.rows';
 import { NewOrder, QuoteForOrder } from '../services/order-admission';
@@ -15,6 +16,8 @@ const NOT_COUNTED = `('CANCELLED', 'EXPIRED', 'REJECTED', 'FAILED')`;
 const utc = (d: Date | null) => (d ? d.toISOString() : null);
 /** …and come back from json_build_object as zone-less text. */
 const fromUtc = (s: string | null) => (s ? new Date(`${s}Z`) : null);
+const earliest = (dates: Date[]) =>
+  dates.reduce<Date | null>((min, d) => (min === null || d < min ? d : min), null);
 
 export interface LockKeys {
   partnerIds: string[];
@@ -57,7 +60,8 @@ interface ReadRow {
   commitments: Array<{ apiKey: string; token: string; committed: string }>;
 }
 
-const READ_BATCH = `
+export const READ_BATCH = `
+  WITH ${committedOrdersCte('$9')}
   SELECT
     (SELECT coalesce(json_agg(json_build_object(
         'id', q.id, 'partnerId', q."partnerId", 'userId', q."userId", 'type', q.type, 'token', q.token,
@@ -87,16 +91,11 @@ const READ_BATCH = `
          AND o."createdAt" >= $4::timestamp AND o.status NOT IN ${NOT_COUNTED}
        GROUP BY o."userId") v) AS user_volumes,
     (SELECT coalesce(json_agg(v), '[]'::json) FROM (
-       SELECT a.api_key AS "apiKey", o.token,
-              (COALESCE(SUM(o."reservedQuantity") FILTER (WHERE o.submission <> 'SUBMITTED'), 0)
-               + COALESCE(SUM(o."sellQuantity") FILTER (WHERE o.submission = 'SUBMITTED'), 0))::text AS committed
+       SELECT a.api_key AS "apiKey", c.token, SUM(c.quantity)::text AS committed
        FROM unnest($5::text[], $6::timestamp[]) AS a(api_key, since)
-       JOIN orders o ON o.submission IN ('QUEUED', 'SUBMITTING', 'UNKNOWN')
-                     OR (o.submission = 'SUBMITTED' AND o."submittedAt" > a.since)
-       JOIN partners p ON p.id = o."partnerId"
-       WHERE (CASE WHEN p."trubitApiKey" IS NOT NULL AND p."trubitApiSecretEnc" IS NOT NULL
-                   THEN p."trubitApiKey" ELSE $7 END) = a.api_key
-       GROUP BY a.api_key, o.token) v) AS commitments`;
+       JOIN partners p ON ${accountKeyOf('p', '$7')} = a.api_key
+       JOIN committed_orders c ON c."partnerId" = p.id AND (c."submittedAt" IS NULL OR c."submittedAt" > a.since)
+       GROUP BY a.api_key, c.token) v) AS commitments`;
 
 const ORDER_COLUMNS = [
   ['id', 'text'],
@@ -199,6 +198,8 @@ export class OrderCreationRepository {
         r.accounts.map((a) => utc(a.commitmentsSince)),
         r.operatorApiKey,
         r.limitedPartnerIds,
+        // The earliest of the accounts' windows, as a plain parameter: see committedOrdersCte.
+        utc(earliest(r.accounts.map((a) => a.commitmentsSince)) ?? new Date()),
       ]),
     ]);
     for (const step of [begin, lock, read]) if (step.status === 'rejected') throw step.reason;
