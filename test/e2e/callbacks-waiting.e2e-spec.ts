@@ -19,6 +19,8 @@ import { FundingAccounts } from '@app/modules/funding/accounts/funding-accounts'
 import type { MerchantProvisioner } from '@app/modules/orders/submission/merchant.provisioner';
 import { OrderSubmitter } from '@app/modules/orders/submission/order-submitter.service';
 import type { PayoutMethodProvisioner } from '@app/modules/orders/submission/payout-method.provisioner';
+import { SubmissionAdmission } from '@app/modules/orders/submission/submission.admission';
+import { SubmissionQueue } from '@app/modules/orders/submission/submission.queue';
 import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
 import { SubmissionRepository } from '@app/modules/orders/submission/submission.repository';
 import { OrderTransitionService } from '@app/modules/orders/transitions/order-transition.service';
@@ -117,10 +119,12 @@ describe('callbacks waiting for their order', () => {
       w.get(Clock, { strict: false }),
       w.get(WaitingCallbacks, { strict: false }),
       w.get(OutboxNudge, { strict: false }),
+      w.get(SubmissionAdmission, { strict: false }),
+      w.get(SubmissionQueue, { strict: false }),
     );
     const orderId = await insertOrder({ partnerId, seller, quantity: '3.2100', submission: 'QUEUED' });
 
-    assert.equal(await submitter.submit(orderId), 'submitted');
+    assert.equal(await submitter.submit(orderId, jobIds.orderSubmission(orderId)), 'submitted');
 
     // Already applied when submit() returns: by the submitter, not by a (paused) job or a timer.
     const rows = await inboxRows(trubitOrderId);

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Decimal from 'decimal.js';
+import { jobIds } from '@app/infra/queue/queue.names';
 import { OrderSubmitter } from '@app/modules/orders/submission/order-submitter.service';
 import { SubmissionQueue } from '@app/modules/orders/submission/submission.queue';
 import { CreatedPartner } from '@test/support/admin-client';
@@ -97,7 +98,10 @@ describe('order submission to TruBit: concurrency, rejections, unknown outcomes,
 
     // Any further job (a retry, a duplicate, the next attempt id) leaves it alone.
     await stack.worker!.get(SubmissionQueue).enqueue(o.id, 1);
-    assert.equal(await stack.worker!.get(OrderSubmitter).submit(o.id), 'skipped');
+    assert.equal(
+      await stack.worker!.get(OrderSubmitter).submit(o.id, jobIds.orderSubmission(o.id, 1)),
+      'skipped',
+    );
     await fx.tick();
     await sleep(500);
     assert.equal((await fx.trubitOrders(stack.operator.apiKey, row.sellQuantity)).length, 1);

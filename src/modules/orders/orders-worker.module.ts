@@ -8,6 +8,7 @@ import { MerchantProvisioner } from './submission/merchant.provisioner';
 import { OrderSubmissionProcessor } from './submission/order-submission.processor';
 import { OrderSubmitter } from './submission/order-submitter.service';
 import { PayoutMethodProvisioner } from './submission/payout-method.provisioner';
+import { SubmissionAdmission } from './submission/submission.admission';
 import { SubmissionQueue } from './submission/submission.queue';
 import { SubmissionRepository } from './submission/submission.repository';
 import { OrderTransitionService } from './transitions/order-transition.service';
@@ -26,6 +27,7 @@ import { FundingWatcher } from './watcher/funding-watcher.service';
     PayoutMethodProvisioner,
     OrderSubmitter,
     OrderSubmissionProcessor,
+    SubmissionAdmission,
     SubmissionQueue,
     FundingWatchRepository,
     FundingWatcher,

@@ -5,7 +5,7 @@ import { Clock } from '@app/infra/clock/clock';
 import { PrismaService } from '@app/infra/prisma/prisma.service';
 import { WaitingCallbacks } from '@app/modules/callbacks/waiting-callbacks.service';
 import { OutboxNudge } from '@app/modules/outbox/outbox.nudge';
-import { FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
+import { FundingAccount, FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
 import { TRUBIT_API } from '@app/modules/trubit/trubit.constants';
 import type { TrubitApi } from '@app/modules/trubit/trubit-api.interface';
 import {
@@ -19,10 +19,17 @@ import { trubitOrderAmount } from '../pricing/order-amounts';
 import { lockOrder, OrderTransitionService } from '../transitions/order-transition.service';
 import { MerchantProvisioner } from './merchant.provisioner';
 import { PayoutMethodProvisioner } from './payout-method.provisioner';
-import { PermanentSubmissionError } from './submission.errors';
+import { PARKED_MS, SubmissionAdmission } from './submission.admission';
+import { PermanentSubmissionError, SubmissionDeferred } from './submission.errors';
+import { SubmissionQueue } from './submission.queue';
 import { OrderForSubmission, SubmissionRepository } from './submission.repository';
 
 export type SubmitOutcome = 'skipped' | 'submitted' | 'unknown';
+
+/** TruBit's budget for the key is spent for now: run again when it says, plus a little jitter, attempt unspent. */
+function waitForBudget(err: TrubitRateLimitError): SubmissionDeferred {
+  return new SubmissionDeferred(Math.max(0, err.retryAfterMs) + Math.floor(Math.random() * 100));
+}
 
 /** order/add errors after which nothing can have been created at TruBit. */
 function nothingSent(err: unknown): boolean {
@@ -37,7 +44,8 @@ function nothingSent(err: unknown): boolean {
  * Sends one funded order to TruBit, exactly per the cross-team contract: acts only on QUEUED orders, moves
  * QUEUED → SUBMITTING in a conditional update right before order/add, then SUBMITTED (and ACTIVE) on an
  * answer, UNKNOWN when the answer is lost (never sent again until reconciliation says so), FAILED when
- * TruBit refuses for good, and back to QUEUED (the error is rethrown for a retry) when nothing was sent.
+ * TruBit refuses for good, and back to QUEUED when nothing was sent: rethrown for a retry, or, when TruBit's
+ * rate was the reason, SubmissionDeferred (the job waits without spending an attempt, keeping its place).
  */
 @Injectable()
 export class OrderSubmitter {
@@ -55,13 +63,40 @@ export class OrderSubmitter {
     private readonly clock: Clock,
     private readonly waitingCallbacks: WaitingCallbacks,
     private readonly nudge: OutboxNudge,
+    private readonly admission: SubmissionAdmission,
+    private readonly queue: SubmissionQueue,
   ) {}
 
-  async submit(orderId: string): Promise<SubmitOutcome> {
+  /**
+   * Submits the order of job `jobId` once the job is through its account's line (SubmissionAdmission); a job
+   * not admitted yet throws SubmissionDeferred and is woken when its turn comes.
+   */
+  async submit(orderId: string, jobId: string): Promise<SubmitOutcome> {
     const order = await this.repo.load(orderId);
-    if (!order || order.submission !== 'QUEUED' || order.status !== 'PENDING_DEPOSIT') return 'skipped';
+    if (!order) return 'skipped';
     const account = await this.accounts.forPartner(order.partnerId);
+    if (order.submission !== 'QUEUED' || order.status !== 'PENDING_DEPOSIT') {
+      await this.leaveLine(account, jobId); // it may have waited in line before the order moved on
+      return 'skipped';
+    }
+    if (!(await this.admission.admit(account, jobId)))
+      throw new SubmissionDeferred(PARKED_MS, () => this.wakeIfAdmitted(account, jobId));
+    let keepPlace = false;
+    try {
+      return await this.submitAdmitted(order, account);
+    } catch (err) {
+      keepPlace = err instanceof SubmissionDeferred;
+      throw err;
+    } finally {
+      // A line we cannot leave (Redis down) drops us once we are stale; the outcome stands.
+      if (!keepPlace)
+        await this.leaveLine(account, jobId).catch((err: unknown) =>
+          this.logger.warn(`could not leave the submission line for ${orderId}: ${String(err)}`),
+        );
+    }
+  }
 
+  private async submitAdmitted(order: OrderForSubmission, account: FundingAccount): Promise<SubmitOutcome> {
     let mcId: number;
     let paymentId: string;
     try {
@@ -72,6 +107,7 @@ export class OrderSubmitter {
         await this.fail(order.id, 'QUEUED', err.reason, err.details);
         throw new UnrecoverableError(err.reason);
       }
+      if (err instanceof TrubitRateLimitError) throw waitForBudget(err);
       throw err; // transient: the order stays QUEUED and the job retries with backoff
     }
 
@@ -91,7 +127,8 @@ export class OrderSubmitter {
       }
       if (nothingSent(err)) {
         await this.repo.requeue(order.id);
-        throw err;
+        // TruBit's rate (our budget, or its 429) is a wait, not a failure: the order keeps its place in line.
+        throw err instanceof TrubitRateLimitError ? waitForBudget(err) : err;
       }
       // 5xx, timeout, lost response, or anything we cannot classify: the order may exist at TruBit.
       await this.repo.markUnknown(order.id);
@@ -104,6 +141,17 @@ export class OrderSubmitter {
     // TruBit's callbacks may have come before the answer (10 routinely does): committed, they wait in the inbox.
     await this.waitingCallbacks.applyFor(trubitOrderId);
     return 'submitted';
+  }
+
+  /** Leaves the account's line and wakes the job that has just become one of its heads. */
+  private async leaveLine(account: FundingAccount, jobId: string): Promise<void> {
+    const next = await this.admission.leave(account, jobId);
+    if (next) await this.queue.promote(next);
+  }
+
+  /** Once parked: a head that left between our admission and our parking woke no one, so look again. */
+  private async wakeIfAdmitted(account: FundingAccount, jobId: string): Promise<void> {
+    if (await this.admission.admit(account, jobId)) await this.queue.promote(jobId);
   }
 
   /** FAILED with a reason (and the order.failed event), only if the submission is still where we left it. */

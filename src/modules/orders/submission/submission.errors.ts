@@ -16,3 +16,17 @@ export class SubmissionNotReadyError extends Error {
     this.name = 'SubmissionNotReadyError';
   }
 }
+
+/**
+ * The order waits its turn (in its account's line, or for TruBit's rate): the job sleeps `delayMs` as a delayed
+ * job without spending an attempt, then runs again. `afterParked` runs once it is delayed (see the processor).
+ */
+export class SubmissionDeferred extends Error {
+  constructor(
+    readonly delayMs: number,
+    readonly afterParked: () => Promise<void> = async () => {},
+  ) {
+    super(`submission deferred for ${delayMs} ms`);
+    this.name = 'SubmissionDeferred';
+  }
+}

@@ -43,6 +43,15 @@ export class SubmissionQueue {
     );
   }
 
+  /** Runs a delayed job now (a job that is not delayed, or gone, is left as it is). */
+  async promote(jobId: string): Promise<void> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return;
+    await job.promote().catch(() => {
+      /* not delayed (any more): it runs, or has run, anyway */
+    });
+  }
+
   /**
    * Makes sure a QUEUED order has a live job: adds it when missing (an enqueue lost after commit), or retries
    * it when it ran out of attempts. Returns what it did.

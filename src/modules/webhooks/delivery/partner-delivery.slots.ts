@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config/app-config';
 import { GroupCommit } from '@app/infra/batching/group-commit';
+import { RedisScript } from '@app/infra/redis/redis-script';
 import { RedisService } from '@app/infra/redis/redis.service';
 
 /** In-flight attempts a partner always gets (a new partner, or one that is slow or failing). */
@@ -76,30 +77,9 @@ return math.max(0, cap - redis.call('ZCARD', KEYS[1]))`;
 
 const KEY_TTL_MS = 3_600_000;
 
-/** A Lua script run by its SHA (EVALSHA), sent in full only when Redis does not know it yet (NOSCRIPT). */
-class SlotScript {
-  private readonly sha: string;
-
-  constructor(
-    private readonly lua: string,
-    private readonly keys: number,
-  ) {
-    this.sha = createHash('sha1').update(lua).digest('hex');
-  }
-
-  async run(redis: RedisService, args: Array<string | number>): Promise<unknown> {
-    try {
-      return await redis.client.evalsha(this.sha, this.keys, ...args);
-    } catch (err) {
-      if (!(err as Error).message?.startsWith('NOSCRIPT')) throw err;
-      return redis.client.eval(this.lua, this.keys, ...args);
-    }
-  }
-}
-
 const SCRIPTS = {
-  operations: new SlotScript(OPERATIONS, 3),
-  free: new SlotScript(FREE, 2),
+  operations: new RedisScript(OPERATIONS, 3),
+  free: new RedisScript(FREE, 2),
 };
 
 type SlotOperation =
