@@ -8,6 +8,8 @@ import { WebhookSender } from './webhook.sender';
 describe('webhook sender', () => {
   let server: Server;
   let url: string;
+  /** Requests that reached the server on /hang-counted. */
+  let counted = 0;
   const sender = new WebhookSender({
     webhooks: { allowInsecure: true, timeoutMs: 300, retryScheduleMs: [0] },
   } as unknown as AppConfig);
@@ -16,6 +18,10 @@ describe('webhook sender', () => {
     server = createServer((req, res) => {
       req.resume();
       if (req.url === '/hang') return; // never answers
+      if (req.url === '/hang-counted') {
+        counted++;
+        return;
+      }
       if (req.url === '/slow-body') {
         res.writeHead(200);
         res.write('x');
@@ -62,17 +68,23 @@ describe('webhook sender', () => {
     assert.ok(took >= 290 && took < 1000, `timed out after ${took} ms`);
   });
 
-  test('requests queued behind a full connection pool keep the same deadline', async () => {
+  test('requests queued behind a full connection pool keep the same deadline, and are never sent', async () => {
     // One more request than the origin has sockets: the last waits for a connection that never frees up.
     const n = MAX_PARTNER_CONCURRENCY + 1;
+    counted = 0;
     const started = Date.now();
-    const results = await Promise.all(Array.from({ length: n }, () => sender.post(`${url}/hang`, {}, '{}')));
+    const results = await Promise.all(
+      Array.from({ length: n }, () => sender.post(`${url}/hang-counted`, {}, '{}')),
+    );
     const took = Date.now() - started;
     assert.deepEqual(
       results,
       results.map(() => ({ kind: 'timeout' })),
     );
     assert.ok(took < 1000, `the queued request settled after ${took} ms`);
+    // The overdue request gets a socket once the others are cut, and is cut before it is written.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(counted, MAX_PARTNER_CONCURRENCY);
   });
 
   test('a large response body is dropped once past the limit; its status counts', async () => {
