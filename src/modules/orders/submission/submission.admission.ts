@@ -53,10 +53,12 @@ return next[1] or false`,
  * 1,500 orders at 8 a second, 64% of the jobs retried, one of the first hundred orders submitted 1,452nd).
  *
  * Each account has a line (a Redis sorted set, by arrival). Only its first `heads` jobs may claim their orders
- * and wait for the limiter (enough to keep the account's rate busy, few enough that none waits out the limiter);
- * the others park as delayed jobs, holding no worker slot, so one account's backlog never blocks another
- * account's orders. A job that leaves the line (submitted, failed, skipped) wakes the one that has just become a
- * head. Waiting in line is not a failed attempt.
+ * and wait for the limiter (two seconds of the account's rate: enough to keep it busy while TruBit answers, few
+ * enough that a head seldom waits out the limiter, and one that does keeps its place); the others park as
+ * delayed jobs, holding no worker slot, so one account's backlog never blocks another account's orders. A job
+ * that leaves the line (submitted, failed, skipped) wakes the one that has just become a head. Waiting in line
+ * is not a failed attempt. The heads race each other for the limiter, so orders go out in arrival order give or
+ * take a few places, not strictly.
  */
 @Injectable()
 export class SubmissionAdmission {
