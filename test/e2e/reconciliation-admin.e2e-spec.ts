@@ -1,12 +1,15 @@
 // Operators' reconciliation endpoints on the real stack: POST /admin/v1/orders/:id/reconcile runs the
 // reconciliation of one order inline and answers with its state afterwards; GET /admin/v1/upstream shows
-// the circuit breaker, the upstream error rate and the outbound TruBit budgets. No worker runs here, so
-// every change seen was made by the endpoint.
+// the circuit breaker, the upstream error rate, the outbound TruBit budgets and the accounts' submission lines.
+// No worker runs here, so every change seen was made by the endpoint.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Queue } from 'bullmq';
 import { bullConnection } from '@app/infra/queue/redis-connection';
 import { jobIds, QUEUES } from '@app/infra/queue/queue.names';
+import { RedisService } from '@app/infra/redis/redis.service';
+import { accountId } from '@app/modules/funding/accounts/funding-accounts';
+import { SubmissionAdmission } from '@app/modules/orders/submission/submission.admission';
 import { TrubitUnknownOutcomeError } from '@app/modules/trubit/trubit.errors';
 import type { TrubitClient } from '@app/modules/trubit/trubit.client';
 import { withDb } from '@test/support/db';
@@ -166,12 +169,23 @@ describe('admin reconciliation and upstream view', () => {
     assert.equal((await simOrders(stack)).filter((o) => o.quantity === '6.5').length, 0);
   });
 
-  test('upstream view: breaker state and counters, error rate, operator and per-partner budgets', async () => {
+  test('upstream view: breaker state and counters, error rate, operator and per-partner budgets and lines', async () => {
     const own = await stack.admin.createPartner({
       name: 'Own TruBit account',
       trubit: { apiKey: 'partner-own-key', apiSecret: 'partner-own-secret' },
     });
-    const res = await upstream();
+    // Submission jobs waiting in the accounts' lines, as the worker's submitters would have put them there.
+    const redis = new RedisService(stack.config);
+    const line = new SubmissionAdmission(redis, stack.config);
+    const operatorAccount = { id: accountId(stack.operator.apiKey) };
+    const ownAccount = { id: accountId('partner-own-key') };
+    for (const job of ['sub:a:0', 'sub:b:0', 'sub:c:0']) await line.admit(operatorAccount, job);
+    await line.admit(ownAccount, 'sub:d:0');
+    const res = await upstream().finally(async () => {
+      for (const job of ['sub:a:0', 'sub:b:0', 'sub:c:0']) await line.leave(operatorAccount, job);
+      await line.leave(ownAccount, 'sub:d:0');
+      await redis.onModuleDestroy();
+    });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.circuit.state, 'CLOSED');
     assert.equal(typeof res.body.circuit.stats.successes, 'number');
@@ -186,6 +200,9 @@ describe('admin reconciliation and upstream view', () => {
     const partner = res.body.budgets.find((b: any) => b.partnerId === own.partner.id);
     assert.equal(partner.account, `partner:${own.partner.id}`);
     assert.equal(partner.budget.weight.used, 0);
+    const heads = 2 * stack.config.trubit.limiter.ordersPerSecond;
+    assert.deepEqual(operator.submissionLine, { waiting: 3, heads });
+    assert.deepEqual(partner.submissionLine, { waiting: 1, heads });
   });
 
   test('TruBit failing: reconcile answers 503 UPSTREAM_UNAVAILABLE, the breaker opens and fails fast, then recovers', async () => {

@@ -72,7 +72,7 @@ export class SubmissionAdmission {
     this.heads = Math.max(1, Math.ceil(2 * config.trubit.limiter.ordersPerSecond));
   }
 
-  private keys(account: FundingAccount): [string, string] {
+  private keys(account: Pick<FundingAccount, 'id'>): [string, string] {
     // One hash tag per account: a Redis Cluster keeps both keys (used together by the scripts) in one slot.
     return [
       this.redis.key('sub', `{${account.id}}`, 'line'),
@@ -80,8 +80,13 @@ export class SubmissionAdmission {
     ];
   }
 
+  /** How many submission jobs of the account are in its line (the heads included): the operators' view. */
+  async waiting(account: Pick<FundingAccount, 'id'>): Promise<number> {
+    return this.redis.client.zcard(this.keys(account)[0]);
+  }
+
   /** Joins the account's line (or keeps its place in it); true if the job may go on now. */
-  async admit(account: FundingAccount, jobId: string): Promise<boolean> {
+  async admit(account: Pick<FundingAccount, 'id'>, jobId: string): Promise<boolean> {
     const now = Date.now();
     const answer = await ADMIT.run(this.redis, [
       ...this.keys(account),
@@ -95,7 +100,7 @@ export class SubmissionAdmission {
   }
 
   /** Leaves the line; returns the job to wake (it has just become a head), if any. */
-  async leave(account: FundingAccount, jobId: string): Promise<string | null> {
+  async leave(account: Pick<FundingAccount, 'id'>, jobId: string): Promise<string | null> {
     const next = await LEAVE.run(this.redis, [...this.keys(account), jobId, this.heads]);
     return typeof next === 'string' ? next : null;
   }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@app/infra/prisma/prisma.service';
+import { accountId, FundingAccounts } from '@app/modules/funding/accounts/funding-accounts';
+import { SubmissionAdmission } from '@app/modules/orders/submission/submission.admission';
 import { TrubitClient } from '@app/modules/trubit/trubit.client';
 import type { TrubitBudget } from '@app/modules/trubit/trubit-rate-limiter.base';
 import type { TrubitBreakerStateName } from '@app/modules/trubit/trubit-api.interface';
@@ -9,6 +11,11 @@ export interface UpstreamAccountBudget {
   account: string;
   partnerId: string | null;
   budget: TrubitBudget;
+  /**
+   * The account's submission line (SubmissionAdmission): funded orders' jobs waiting for TruBit's order rate,
+   * of which the first `heads` may be submitting.
+   */
+  submissionLine: { waiting: number; heads: number };
 }
 
 export interface UpstreamStatusView {
@@ -22,14 +29,17 @@ export interface UpstreamStatusView {
 }
 
 /**
- * What operators see of TruBit from this instance: the circuit breaker (state and rolling counters) and the
- * outbound budget of the operator's account and of each partner trading on its own credentials.
+ * What operators see of TruBit from this instance: the circuit breaker (state and rolling counters), and for the
+ * operator's account and each partner trading on its own credentials the outbound budget and the line of
+ * funded orders waiting for TruBit's order rate.
  */
 @Injectable()
 export class UpstreamStatusService {
   constructor(
     private readonly trubit: TrubitClient,
     private readonly prisma: PrismaService,
+    private readonly accounts: FundingAccounts,
+    private readonly admission: SubmissionAdmission,
   ) {}
 
   async status(): Promise<UpstreamStatusView> {
@@ -43,13 +53,27 @@ export class UpstreamStatusService {
       orderBy: { createdAt: 'asc' },
       take: 100,
     });
+    const line = async (apiKey: string) => ({
+      waiting: await this.admission.waiting({ id: accountId(apiKey) }),
+      heads: this.admission.heads,
+    });
     const budgets: UpstreamAccountBudget[] = [
-      { account: 'operator', partnerId: null, budget: await this.trubit.getBudget() },
+      {
+        account: 'operator',
+        partnerId: null,
+        budget: await this.trubit.getBudget(),
+        submissionLine: await line(this.accounts.operatorApiKey),
+      },
     ];
     for (const p of own) {
       // The limiter keys budgets by API key only; the secret is not needed to read them.
       const budget = await this.trubit.getBudget({ apiKey: p.trubitApiKey!, apiSecret: '' });
-      budgets.push({ account: `partner:${p.id}`, partnerId: p.id, budget });
+      budgets.push({
+        account: `partner:${p.id}`,
+        partnerId: p.id,
+        budget,
+        submissionLine: await line(p.trubitApiKey!),
+      });
     }
     return {
       circuit: { state: breaker.state, stats: breaker.stats },
