@@ -13,7 +13,7 @@ import { CreatedPartner } from '@test/support/admin-client';
 import { withDb } from '@test/support/db';
 import { RunningStack, startStack } from '@test/support/stack-harness';
 import { sleep } from '@test/support/timing';
-import { GOOD_CLABE, TradingFixture, TestUser } from '@test/fixtures/trading.fixture';
+import { TradingFixture, TestUser } from '@test/fixtures/trading.fixture';
 
 const ORDERS = 24;
 
@@ -42,16 +42,7 @@ describe('order submission: a burst waits in line for TruBit’s rate', () => {
     assert.equal(heads, 6);
     const atTrubitBefore = (await stack.simControl('GET', '/orders')).orders.length;
     const placed: string[] = [];
-    for (let i = 0; i < ORDERS; i++) {
-      const q = await fx.quote(p.apiKey, p.partner.id, user, { amount: 2 });
-      const res = await fx.order(p.apiKey, {
-        quoteId: q.id,
-        partnerUserRef: user.partnerUserRef,
-        sellerClabe: GOOD_CLABE,
-      });
-      assert.equal(res.status, 201, res.text);
-      placed.push(res.body.id);
-    }
+    for (let i = 0; i < ORDERS; i++) placed.push((await fx.placeOrder(p.apiKey, p.partner.id, user, 2)).id);
 
     const submittedRows = async () => {
       const { rows } = await withDb((db) =>

@@ -28,16 +28,7 @@ describe('order submission to TruBit: concurrency, rejections, unknown outcomes,
     await stack.close();
   });
 
-  const place = async (amount: number) => {
-    const q = await fx.quote(p.apiKey, p.partner.id, user, { amount });
-    const res = await fx.order(p.apiKey, {
-      quoteId: q.id,
-      partnerUserRef: user.partnerUserRef,
-      sellerClabe: GOOD_CLABE,
-    });
-    assert.equal(res.status, 201, res.text);
-    return res.body as { id: string };
-  };
+  const place = (amount: number) => fx.placeOrder(p.apiKey, p.partner.id, user, amount);
 
   test('10 concurrent orders on one quote → exactly one 201, the rest QUOTE_USED', async () => {
     const q = await fx.quote(p.apiKey, p.partner.id, user, { amount: 7 });
