@@ -10,9 +10,10 @@ describe('webhook sender', () => {
   let url: string;
   /** Requests that reached the server on /hang-counted. */
   let counted = 0;
-  const sender = new WebhookSender({
+  const config = {
     webhooks: { allowInsecure: true, timeoutMs: 300, retryScheduleMs: [0] },
-  } as unknown as AppConfig);
+  } as unknown as AppConfig;
+  const sender = new WebhookSender(config);
 
   before(async () => {
     server = createServer((req, res) => {
@@ -68,20 +69,30 @@ describe('webhook sender', () => {
     assert.ok(took >= 290 && took < 1000, `timed out after ${took} ms`);
   });
 
-  test('requests queued behind a full connection pool keep the same deadline, and are never sent', async () => {
+  test('requests queued behind a full connection pool keep the same deadline, and are never sent', async (t) => {
     // One more request than the origin has sockets: the last waits for a connection that never frees up.
+    // The clock is held still while they are posted, so all n share one deadline to the millisecond: on the
+    // real clock the last could get a deadline a millisecond after a sweep that cut the others, and then be
+    // sent with time legitimately left.
+    // Its own sender with a long timeout: undici's own header timer (real clock) stays far off, so only the
+    // sender's deadline sweep (mocked clock) cuts these requests.
+    const timeoutMs = 10_000;
+    const pooled = new WebhookSender({ webhooks: { ...config.webhooks, timeoutMs } } as AppConfig);
+    t.after(() => pooled.onApplicationShutdown());
     const n = MAX_PARTNER_CONCURRENCY + 1;
     counted = 0;
-    const started = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: n }, () => sender.post(`${url}/hang-counted`, {}, '{}')),
-    );
-    const took = Date.now() - started;
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const settled = Promise.all(Array.from({ length: n }, () => pooled.post(`${url}/hang-counted`, {}, '{}')));
+    while (counted < MAX_PARTNER_CONCURRENCY) await new Promise((r) => setTimeout(r, 5));
+    const started = performance.now();
+    t.mock.timers.tick(timeoutMs); // the shared deadline passes; the next sweep cuts all n
+    const results = await settled;
+    const took = performance.now() - started;
     assert.deepEqual(
       results,
       results.map(() => ({ kind: 'timeout' })),
     );
-    assert.ok(took < 1000, `the queued request settled after ${took} ms`);
+    assert.ok(took < 1000, `the queued request settled ${took} ms after its deadline`);
     // The overdue request gets a socket once the others are cut, and is cut before it is written.
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(counted, MAX_PARTNER_CONCURRENCY);
