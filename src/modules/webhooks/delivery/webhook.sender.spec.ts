@@ -82,7 +82,9 @@ describe('webhook sender', () => {
     const n = MAX_PARTNER_CONCURRENCY + 1;
     counted = 0;
     t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
-    const settled = Promise.all(Array.from({ length: n }, () => pooled.post(`${url}/hang-counted`, {}, '{}')));
+    const settled = Promise.all(
+      Array.from({ length: n }, () => pooled.post(`${url}/hang-counted`, {}, '{}')),
+    );
     while (counted < MAX_PARTNER_CONCURRENCY) await new Promise((r) => setTimeout(r, 5));
     const started = performance.now();
     t.mock.timers.tick(timeoutMs); // the shared deadline passes; the next sweep cuts all n
