@@ -73,9 +73,8 @@ describe('webhook sender', () => {
     // One more request than the origin has sockets: the last waits for a connection that never frees up.
     // The clock is held still while they are posted, so all n share one deadline to the millisecond: on the
     // real clock the last could get a deadline a millisecond after a sweep that cut the others, and then be
-    // sent with time legitimately left.
-    // Its own sender with a long timeout: undici's own header timer (real clock) stays far off, so only the
-    // sender's deadline sweep (mocked clock) cuts these requests.
+    // sent with time legitimately left. Its own sender with a long timeout: undici's own header timer (real
+    // clock) stays far off, so only the sender's deadline sweep (mocked clock) cuts these requests.
     const timeoutMs = 10_000;
     const pooled = new WebhookSender({ webhooks: { ...config.webhooks, timeoutMs } } as AppConfig);
     t.after(() => pooled.onApplicationShutdown());
@@ -85,7 +84,9 @@ describe('webhook sender', () => {
     const settled = Promise.all(
       Array.from({ length: n }, () => pooled.post(`${url}/hang-counted`, {}, '{}')),
     );
-    while (counted < MAX_PARTNER_CONCURRENCY) await new Promise((r) => setTimeout(r, 5));
+    for (let waited = 0; counted < MAX_PARTNER_CONCURRENCY && waited < 5000; waited += 5)
+      await new Promise((r) => setTimeout(r, 5));
+    assert.equal(counted, MAX_PARTNER_CONCURRENCY, 'the pooled requests reached the server');
     const started = performance.now();
     t.mock.timers.tick(timeoutMs); // the shared deadline passes; the next sweep cuts all n
     const results = await settled;
