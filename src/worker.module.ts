@@ -12,8 +12,9 @@ import { CallbacksWorkerModule } from './modules/callbacks/callbacks-worker.modu
 import { WebhooksWorkerModule } from './modules/webhooks/webhooks-worker.module';
 import { ReconciliationWorkerModule } from './modules/reconciliation/reconciliation-worker.module';
 import { KycWorkerModule } from './modules/kyc/kyc-worker.module';
+import { RetentionWorkerModule } from './modules/retention/retention-worker.module';
 
-/** The worker process: BullMQ processors (outbox relay, submission, webhooks, reconciliation). */
+/** The worker process: BullMQ processors (outbox relay, submission, webhooks, reconciliation, retention). */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -32,6 +33,7 @@ export class WorkerModule {
         WebhooksWorkerModule,
         ReconciliationWorkerModule,
         KycWorkerModule,
+        RetentionWorkerModule,
       ],
     };
   }

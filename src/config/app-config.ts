@@ -45,6 +45,11 @@ export interface AppConfig {
     unknownGraceMs: number;
     pageSize: number;
   };
+  /** How long plumbing rows are kept, in days (0 = forever); see src/modules/retention. */
+  retention: {
+    outboxDays: number;
+    foreignCallbackDays: number;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -239,6 +239,26 @@ export class EnvSchema {
   @Max(500)
   RECONCILE_PAGE_SIZE: number = 100;
 
+  /**
+   * Days a relayed outbox event is kept (its payload also lives on in its webhook delivery's body); 0 keeps
+   * them forever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  OUTBOX_RETENTION_DAYS: number = 7;
+
+  /**
+   * Days a TruBit callback about an order that is not ours is kept (another system on the same TruBit account);
+   * 0 keeps them forever. Callbacks of our orders are kept: they are the record of what TruBit told us.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  CALLBACK_FOREIGN_RETENTION_DAYS: number = 30;
+
   @IsOptional()
   @IsString()
   PUBLIC_BASE_URL?: string;

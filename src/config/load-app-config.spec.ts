@@ -20,6 +20,13 @@ describe('loadAppConfig', () => {
     assert.equal(c.masterKey.length, 32);
     assert.equal(c.trubit.limiter.weightPerMinute, 1200);
     assert.equal(c.trading.kycThresholdMxn, 32000);
+    assert.deepEqual(c.retention, { outboxDays: 7, foreignCallbackDays: 30 });
+    const keepAll = loadAppConfig({
+      ...valid,
+      OUTBOX_RETENTION_DAYS: '0',
+      CALLBACK_FOREIGN_RETENTION_DAYS: '0',
+    });
+    assert.deepEqual(keepAll.retention, { outboxDays: 0, foreignCallbackDays: 0 });
   });
 
   test('names every missing variable', () => {
@@ -40,6 +47,7 @@ describe('loadAppConfig', () => {
     assert.throws(() => loadAppConfig({ ...valid, MASTER_KEY: 'short' }), /MASTER_KEY/);
     assert.throws(() => loadAppConfig({ ...valid, DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
     assert.throws(() => loadAppConfig({ ...valid, ADMIN_TOKEN: 'short' }), /ADMIN_TOKEN/);
+    assert.throws(() => loadAppConfig({ ...valid, OUTBOX_RETENTION_DAYS: '-1' }), /OUTBOX_RETENTION_DAYS/);
   });
 
   test('accepts a base64 master key', () => {

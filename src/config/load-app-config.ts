@@ -90,5 +90,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): AppConfi
       unknownGraceMs: env.RECONCILE_UNKNOWN_GRACE_MS,
       pageSize: env.RECONCILE_PAGE_SIZE,
     },
+    retention: {
+      outboxDays: env.OUTBOX_RETENTION_DAYS,
+      foreignCallbackDays: env.CALLBACK_FOREIGN_RETENTION_DAYS,
+    },
   };
 }
