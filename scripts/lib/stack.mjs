@@ -123,7 +123,12 @@ export async function startStack({ env: overrides = {}, quiet = false, log = con
     TRUBIT_CALLBACK_PUBLIC_KEY: publicKey,
   };
   start('[api]', 'dist/src/main.js', gatewayEnv);
-  start('[worker]', 'dist/src/worker.js', gatewayEnv);
+  // STACK_WORKERS=2 runs worker replicas, as a deployment would (only the first serves WORKER_METRICS_PORT).
+  const workers = Math.max(1, Number(env.STACK_WORKERS ?? 1));
+  for (let i = 0; i < workers; i++) {
+    const replicaEnv = i === 0 ? gatewayEnv : { ...gatewayEnv, WORKER_METRICS_PORT: undefined };
+    start(workers > 1 ? `[worker ${i + 1}]` : '[worker]', 'dist/src/worker.js', replicaEnv);
+  }
   const died = exited.then((d) => {
     throw new Error(`${d.label} exited during start-up (code ${d.code})`);
   });

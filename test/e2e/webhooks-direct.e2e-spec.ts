@@ -4,8 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { createWorkerApp } from '@app/bootstrap';
 import { newId } from '@app/infra/crypto/ids';
 import { QUEUES, jobIds } from '@app/infra/queue/queue.names';
+import { OutboxRelay } from '@app/modules/outbox/outbox.relay';
 import { DeliveryAttemptsRepository } from '@app/modules/webhooks/delivery/delivery-attempts.repository';
 import { DeliveryExchange } from '@app/modules/webhooks/delivery/delivery.exchange';
 import { DeliverySweeper } from '@app/modules/webhooks/delivery/delivery.sweeper';
@@ -116,7 +118,8 @@ describe('direct first attempts', () => {
     for (let i = 0; i < MIN_PARTNER_CONCURRENCY; i++) held.push((await slots.acquire(p.id, `other-${i}`))!);
     assert.ok(held.every(Boolean));
     const ids = await insertOutboxEvents(p.id, kyc(3));
-    // Each first attempt became a job (waiting for a slot); nothing was sent.
+    // Each first attempt became a job (waiting for a slot) once its line had waited DIRECT_MAX_WAIT_MS for
+    // one in vain; nothing was sent.
     assert.ok(
       await eventually(async () => {
         const rows = await deliveriesOf(p.id);
@@ -132,6 +135,61 @@ describe('direct first attempts', () => {
     }
     assert.ok(await settled(ids, ['DELIVERED'], 15_000));
     assert.equal(p.receiver.received.length, 3);
+  });
+
+  test("replicas whose partner's slots are all held elsewhere wait for them rather than fall back to jobs", async () => {
+    const BURST = 300;
+    const p = await partnerWithReceiver();
+    const second = await createWorkerApp(stack.config);
+    const replicas = [stack.worker!, second];
+    const dispatched = [0, 0];
+    const restore = replicas.map((app, i) => {
+      const direct = app.get(DirectDeliveryService);
+      const relay = app.get(OutboxRelay);
+      const dispatch = direct.dispatch.bind(direct);
+      const relayBatch = relay.relayBatch.bind(relay);
+      direct.dispatch = (refs) => {
+        dispatched[i] += refs.length;
+        return dispatch(refs);
+      };
+      // The relays' own polls take nothing while the test splits the burst between them.
+      relay.relayBatch = async () => 0;
+      return {
+        relayBatch,
+        undo: () => {
+          direct.dispatch = dispatch;
+          relay.relayBatch = relayBatch;
+        },
+      };
+    });
+    // A third replica holds every slot the partner has: neither line gets one, and neither holds one whose
+    // release would wake it.
+    const slots = stack.worker!.get(PartnerDeliverySlots);
+    const held: string[] = [];
+    for (let i = 0; i < MIN_PARTNER_CONCURRENCY; i++) held.push((await slots.acquire(p.id, `other-${i}`))!);
+    assert.ok(held.every(Boolean));
+    try {
+      const ids = await insertOutboxEvents(p.id, kyc(BURST));
+      // Each replica takes half at the same moment (SKIP LOCKED: the second skips the rows the first locked).
+      await Promise.all(restore.map((r) => r.relayBatch(BURST / 2)));
+      assert.deepEqual(dispatched, [BURST / 2, BURST / 2]);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(p.receiver.received.length, 0, 'nothing sent without a slot');
+      // The other replica's slots come back: the waiting lines take them and send everything themselves.
+      for (const token of held) await slots.release(p.id, token, { durationMs: 1, answered: true });
+      assert.ok(await settled(ids, ['DELIVERED'], 60_000));
+      const rows = await deliveriesOf(p.id);
+      assert.equal(rows.length, BURST);
+      assert.ok(rows.every((d) => d.attempts === 1));
+      // A line that gets no slot for DIRECT_MAX_WAIT_MS still falls back (a CPU-starved run may see a few); before
+      // lines asked again, all of them fell back at once.
+      const withJob = (await Promise.all(rows.map((d) => jobOf(d.id)))).filter(Boolean).length;
+      assert.ok(withJob <= BURST / 20, `${withJob} of ${BURST} deliveries fell back to a job`);
+      assert.equal(p.receiver.distinctEvents().size, BURST);
+    } finally {
+      restore.forEach((r) => r.undo());
+      await second.close();
+    }
   });
 
   test('a crash between the relay commit and the direct send is recovered by the sweeper, once', async () => {

@@ -1,4 +1,4 @@
-import { describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AppConfig } from '@app/config/app-config';
 import type { DeliveryAttemptService } from './delivery-attempt.service';
@@ -8,6 +8,9 @@ import type { DeliveryScheduler } from './delivery.scheduler';
 import {
   DIRECT_MAX_PER_PARTNER,
   DIRECT_MAX_PER_PROCESS,
+  DIRECT_MAX_WAIT_MS,
+  DIRECT_POLL_MAX_MS,
+  DIRECT_POLL_MIN_MS,
   DirectDeliveryService,
 } from './direct-delivery.service';
 import type { PartnerDeliverySlots } from './partner-delivery.slots';
@@ -118,6 +121,77 @@ describe('direct delivery plan', () => {
     await s.onModuleDestroy();
     assert.equal(jobs.length, DIRECT_MAX_PER_PARTNER + 1, 'waiting attempts go to the job path on shutdown');
     assert.equal(rooms, 1, "b's line fell below half once");
+  });
+});
+
+/**
+ * A service whose partner's slots are all held elsewhere (another worker process) for the first `busyAcquires`
+ * acquires, then free: acquires and hand-offs to the job path are recorded; the exchange is the test's.
+ */
+function sharedSlotsService(busyAcquires: number) {
+  const acquiredAt: number[] = [];
+  const handedToJobs: string[] = [];
+  const { exchange, exchangeStarted, finish } = drivenExchange();
+  const config = { webhooks: { timeoutMs: 10_000, retryScheduleMs: [0] } } as unknown as AppConfig;
+  const s = new DirectDeliveryService(
+    config,
+    { releaseClaims: async () => undefined } as unknown as DeliveryAttemptsRepository,
+    {
+      jobId: (r: { id: string }) => r.id,
+      enqueueMany: async (refs: Array<{ id: string }>) => void handedToJobs.push(...refs.map((r) => r.id)),
+    } as unknown as DeliveryScheduler,
+    {
+      acquire: async () => (acquiredAt.push(Date.now()) > busyAcquires ? 'lease-1' : null),
+    } as unknown as PartnerDeliverySlots,
+    exchange,
+    { release: async () => ({ free: 1, handedOff: 0 }) } as unknown as DeliveryAttemptService,
+  );
+  return { s, acquiredAt, handedToJobs, exchangeStarted, finish };
+}
+
+describe('direct delivery while other processes hold the slots', () => {
+  // The service's timers do not hold the process open (unref): the test does, while it waits on them.
+  let keepAlive: NodeJS.Timeout;
+  beforeEach(() => (keepAlive = setInterval(() => undefined, 1000)));
+  afterEach(() => clearInterval(keepAlive));
+
+  test("a line holding none of its partner's slots asks again, backing off, and sends once one is free", async () => {
+    const { s, acquiredAt, handedToJobs, exchangeStarted, finish } = sharedSlotsService(4);
+    await s.dispatch([{ id: known.id, partnerId: known.partnerId, attempts: 0, known }]);
+    const onAnswer = await Promise.race([
+      exchangeStarted,
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`never sent; handed to the job path: [${handedToJobs.join(', ')}]`)),
+          DIRECT_MAX_WAIT_MS + 1000,
+        ),
+      ),
+    ]);
+    assert.equal(acquiredAt.length, 5, 'four misses, then the slot');
+    const gaps = acquiredAt.slice(1).map((t, i) => t - acquiredAt[i]);
+    // 5, 10, 20 and 40 ms (a timer never fires early; a slow machine only makes the gaps longer).
+    const backoff = [1, 2, 4, 8].map((k) => k * DIRECT_POLL_MIN_MS);
+    gaps.forEach((gap, i) => assert.ok(gap >= backoff[i] - 1, `gap ${i}: ${gaps.join(', ')} ms`));
+    assert.deepEqual(handedToJobs, [], 'not handed to the job path');
+    onAnswer({ durationMs: 1, answered: true });
+    finish({ run: 'DELIVERED', durationMs: 1, answered: true });
+    await s.onModuleDestroy();
+    assert.deepEqual(handedToJobs, []);
+  });
+
+  test('a line that gets no slot within the wait bound goes to the job path, and stops asking', async () => {
+    const { s, acquiredAt, handedToJobs } = sharedSlotsService(Infinity);
+    const dispatchedAt = Date.now();
+    await s.dispatch([{ id: known.id, partnerId: known.partnerId, attempts: 0, known }]);
+    const deadline = Date.now() + DIRECT_MAX_WAIT_MS + 3000;
+    while (!handedToJobs.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(handedToJobs, [known.id]);
+    assert.ok(Date.now() - dispatchedAt >= DIRECT_MAX_WAIT_MS, 'it waited the whole bound');
+    const asked = acquiredAt.length;
+    assert.ok(asked > 1, `asked again before giving up (${asked})`);
+    await new Promise((r) => setTimeout(r, 3 * DIRECT_POLL_MAX_MS));
+    assert.equal(acquiredAt.length, asked, 'no acquire once the line is empty');
+    await s.onModuleDestroy();
   });
 });
 

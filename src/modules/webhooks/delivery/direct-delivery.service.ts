@@ -13,6 +13,12 @@ export const DIRECT_MAX_PER_PARTNER = 1000;
 /** A first attempt that waited this long for one of the partner's slots goes to the job path. */
 export const DIRECT_MAX_WAIT_MS = 2000;
 const EXPIRE_CHECK_MS = 250;
+/**
+ * A line that holds none of its partner's slots while other worker processes hold them all asks again after
+ * this long, doubling up to DIRECT_POLL_MAX_MS: their releases wake nothing here.
+ */
+export const DIRECT_POLL_MIN_MS = 5;
+export const DIRECT_POLL_MAX_MS = 100;
 
 /** A claimed delivery, with the delivery as an attempt would load it when the relay already has it all. */
 export type DirectRef = DeliveryRef & { known?: DeliveryForAttempt };
@@ -32,6 +38,9 @@ interface PartnerLine {
   acquiring: number;
   /** Reported full to the relay: it is told when there is room again. */
   full: boolean;
+  /** The next acquire while other processes hold every slot of the partner (see pollLater), and its delay. */
+  poll?: NodeJS.Timeout;
+  pollMs: number;
 }
 
 /** Attempts of the partner this process holds: waiting, having their slots acquired, or in flight. */
@@ -48,10 +57,9 @@ function heldIn(line: PartnerLine): number {
  * An attempt takes one of the partner's slots (the same Redis semaphore as the jobs, acquires batched per
  * partner), loads the delivery, and runs the same exchange as a job (sign, POST, group-committed record, next
  * attempt as a job, order hand-off), then releases the slot. What cannot go now becomes a job exactly as
- * before, after the claim is released: no free slot while this process holds none of the partner's (or after
- * waiting DIRECT_MAX_WAIT_MS for one it holds), an earlier event of the order unsettled, more than the
- * process or partner bound, shutdown. A crash loses nothing: the claim lapses and the delivery sweeper
- * re-creates the job (the POST may then repeat: at-least-once).
+ * before, after the claim is released: no free slot within DIRECT_MAX_WAIT_MS, an earlier event of the order
+ * unsettled, more than the process or partner bound, shutdown. A crash loses nothing: the claim lapses and the
+ * delivery sweeper re-creates the job (the POST may then repeat: at-least-once).
  */
 @Injectable()
 export class DirectDeliveryService implements OnModuleDestroy {
@@ -166,7 +174,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
   private line(partnerId: string): PartnerLine {
     let line = this.lines.get(partnerId);
     if (!line) {
-      line = { queue: [], active: 0, acquiring: 0, full: false };
+      line = { queue: [], active: 0, acquiring: 0, full: false, pollMs: 0 };
       this.lines.set(partnerId, line);
     }
     return line;
@@ -174,8 +182,9 @@ export class DirectDeliveryService implements OnModuleDestroy {
 
   /**
    * Takes as many of the partner's slots as its waiting attempts need (one script call for all of them) and
-   * starts an attempt on each. Those without a slot keep waiting only while this process holds one of the
-   * partner's slots (its release pumps again); otherwise nothing here would wake them: they become jobs.
+   * starts an attempt on each. Those without a slot keep waiting, at most DIRECT_MAX_WAIT_MS: woken by the
+   * release of a slot this process holds, or, when it holds none (other worker processes hold them all), by
+   * asking again shortly (pollLater).
    */
   private pump(partnerId: string): void {
     const line = this.lines.get(partnerId);
@@ -196,7 +205,8 @@ export class DirectDeliveryService implements OnModuleDestroy {
       });
       line.queue.unshift(...missed);
       if (this.stopped) return this.giveUp(partnerId, line, line.queue.length);
-      if (missed.length && line.active === 0) return this.giveUp(partnerId, line, line.queue.length);
+      if (missed.length < batch.length) line.pollMs = 0;
+      if (missed.length && line.active === 0) return this.pollLater(partnerId, line);
       if (!missed.length) this.pump(partnerId);
     });
     this.track(acquired);
@@ -265,6 +275,22 @@ export class DirectDeliveryService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * The line got no slot and holds none: every slot of the partner is in use by other worker processes (two
+   * replicas sharing one partner's burst), or the partner is slow and its slots are all in flight. Their
+   * releases wake nothing here, so the line asks again after a short delay that doubles while it keeps missing.
+   * Attempts that reach DIRECT_MAX_WAIT_MS meanwhile go to the job path (expire), as any waiting attempt does.
+   */
+  private pollLater(partnerId: string, line: PartnerLine): void {
+    if (line.poll || this.stopped) return;
+    line.pollMs = Math.min(DIRECT_POLL_MAX_MS, line.pollMs ? line.pollMs * 2 : DIRECT_POLL_MIN_MS);
+    line.poll = setTimeout(() => {
+      line.poll = undefined;
+      this.pump(partnerId);
+    }, line.pollMs);
+    line.poll.unref();
+  }
+
   /** Hands the partner's `n` oldest waiting attempts to the job path. */
   private giveUp(partnerId: string, line: PartnerLine, n: number): void {
     const out = line.queue.splice(0, n);
@@ -293,7 +319,10 @@ export class DirectDeliveryService implements OnModuleDestroy {
 
   private forget(partnerId: string, line: PartnerLine): void {
     const idle = !line.queue.length && !line.active && !line.acquiring && !line.full;
-    if (idle && this.lines.get(partnerId) === line) this.lines.delete(partnerId);
+    if (!idle) return;
+    clearTimeout(line.poll);
+    line.poll = undefined;
+    if (this.lines.get(partnerId) === line) this.lines.delete(partnerId);
   }
 
   /**
