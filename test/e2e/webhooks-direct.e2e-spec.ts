@@ -17,6 +17,7 @@ import {
   PartnerDeliverySlots,
 } from '@app/modules/webhooks/delivery/partner-delivery.slots';
 import { withDb } from '@test/support/db';
+import { http } from '@test/support/http';
 import { RunningStack, startStack } from '@test/support/stack-harness';
 import { eventually } from '@test/support/timing';
 import { WebhookReceiver } from '@test/fixtures/webhook-receiver';
@@ -41,6 +42,11 @@ describe('direct first attempts', () => {
   }
   const kyc = (n: number) => Array.from({ length: n }, () => ({ event: 'user.kyc_approved', data: {} }));
   const jobOf = (deliveryId: string) => queue.getJob(jobIds.webhookDelivery(deliveryId, 0));
+  /** First attempts handed to the job path for want of a slot, as the API's /metrics reports (shared registry). */
+  async function noSlotFallbacks(): Promise<number> {
+    const res = await http('GET', `${stack.api.url}/metrics`);
+    return Number(/webhook_direct_fallbacks_total\{reason="no_slot"\} (\d+)/.exec(res.text)?.[1] ?? 0);
+  }
 
   /**
    * Events 1 and 2 of one order, where event 1 settles (and its hand-off to event 2 runs) after event 2's
@@ -117,6 +123,7 @@ describe('direct first attempts', () => {
     const held: string[] = [];
     for (let i = 0; i < MIN_PARTNER_CONCURRENCY; i++) held.push((await slots.acquire(p.id, `other-${i}`))!);
     assert.ok(held.every(Boolean));
+    const noSlotBefore = await noSlotFallbacks();
     const ids = await insertOutboxEvents(p.id, kyc(3));
     // Each first attempt became a job (waiting for a slot) once its line had waited DIRECT_MAX_WAIT_MS for
     // one in vain; nothing was sent.
@@ -128,6 +135,7 @@ describe('direct first attempts', () => {
       }, 10_000),
     );
     assert.equal(p.receiver.received.length, 0);
+    assert.equal(await noSlotFallbacks(), noSlotBefore + 3, 'operators see them on /metrics');
     // The slots come back: the waiting jobs are handed them and deliver.
     for (const token of held) {
       const { waiting } = await slots.release(p.id, token, { durationMs: 1, answered: true });

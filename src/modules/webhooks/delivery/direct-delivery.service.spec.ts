@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { register } from 'prom-client';
 import type { AppConfig } from '@app/config/app-config';
 import type { DeliveryAttemptService } from './delivery-attempt.service';
 import type { DeliveryAttemptsRepository } from './delivery-attempts.repository';
@@ -35,6 +36,14 @@ function waitingService(handedToJobs: string[]): DirectDeliveryService {
     {} as DeliveryExchange,
     {} as DeliveryAttemptService,
   );
+}
+
+/** webhook_direct_fallbacks_total for one reason, as /metrics reports it. */
+async function fallbacks(reason: string): Promise<number> {
+  const metric = register.getSingleMetric('webhook_direct_fallbacks_total');
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
 /** Only `plan` is exercised: nothing here may touch Redis, Postgres or the network. */
@@ -105,6 +114,7 @@ describe('direct delivery plan', () => {
   test('a partner is saturated for the relay when its line cannot take the batch asked for', async () => {
     const jobs: string[] = [];
     const s = waitingService(jobs);
+    const shutdownBefore = await fallbacks('shutdown');
     let rooms = 0;
     s.onRoom = () => rooms++;
     const refs = (n: number, partnerId: string) =>
@@ -120,6 +130,7 @@ describe('direct delivery plan', () => {
     assert.deepEqual(s.saturated(DIRECT_MAX_PER_PARTNER * 10), ['b']);
     await s.onModuleDestroy();
     assert.equal(jobs.length, DIRECT_MAX_PER_PARTNER + 1, 'waiting attempts go to the job path on shutdown');
+    assert.equal(await fallbacks('shutdown'), shutdownBefore + DIRECT_MAX_PER_PARTNER + 1);
     assert.equal(rooms, 1, "b's line fell below half once");
   });
 });
@@ -157,6 +168,7 @@ describe('direct delivery while other processes hold the slots', () => {
 
   test("a line holding none of its partner's slots asks again, backing off, and sends once one is free", async () => {
     const { s, acquiredAt, handedToJobs, exchangeStarted, finish } = sharedSlotsService(4);
+    const noSlotBefore = await fallbacks('no_slot');
     await s.dispatch([{ id: known.id, partnerId: known.partnerId, attempts: 0, known }]);
     const onAnswer = await Promise.race([
       exchangeStarted,
@@ -177,16 +189,19 @@ describe('direct delivery while other processes hold the slots', () => {
     finish({ run: 'DELIVERED', durationMs: 1, answered: true });
     await s.onModuleDestroy();
     assert.deepEqual(handedToJobs, []);
+    assert.equal(await fallbacks('no_slot'), noSlotBefore);
   });
 
   test('a line that gets no slot within the wait bound goes to the job path, and stops asking', async () => {
     const { s, acquiredAt, handedToJobs } = sharedSlotsService(Infinity);
+    const noSlotBefore = await fallbacks('no_slot');
     const dispatchedAt = Date.now();
     await s.dispatch([{ id: known.id, partnerId: known.partnerId, attempts: 0, known }]);
     const deadline = Date.now() + DIRECT_MAX_WAIT_MS + 3000;
     while (!handedToJobs.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(handedToJobs, [known.id]);
     assert.ok(Date.now() - dispatchedAt >= DIRECT_MAX_WAIT_MS, 'it waited the whole bound');
+    assert.equal(await fallbacks('no_slot'), noSlotBefore + 1, 'counted as a fallback for want of a slot');
     const asked = acquiredAt.length;
     assert.ok(asked > 1, `asked again before giving up (${asked})`);
     await new Promise((r) => setTimeout(r, 3 * DIRECT_POLL_MAX_MS));

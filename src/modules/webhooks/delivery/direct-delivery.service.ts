@@ -5,6 +5,7 @@ import { DeliveryAttemptsRepository, DeliveryForAttempt } from './delivery-attem
 import { DeliveryRef, DeliveryScheduler } from './delivery.scheduler';
 import { DeliveryExchange, ExchangeAnswer, ExchangeResult } from './delivery.exchange';
 import { MAX_PARTNER_CONCURRENCY, PartnerDeliverySlots } from './partner-delivery.slots';
+import { DirectFallbackReason, webhookMetrics } from './webhook.metrics';
 
 /** First attempts a worker process holds for direct sending (waiting for a slot or in flight), all partners. */
 export const DIRECT_MAX_PER_PROCESS = 4000;
@@ -69,6 +70,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
   private held = 0;
   private stopped = false;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly metrics = webhookMetrics();
   private readonly timer: NodeJS.Timeout;
   /** How long a direct first attempt is claimed: waiting for a slot, the whole exchange, a margin to record. */
   readonly claimMs: number;
@@ -140,7 +142,11 @@ export class DirectDeliveryService implements OnModuleDestroy {
    */
   async dispatch(refs: DirectRef[]): Promise<void> {
     if (!refs.length) return;
-    if (this.stopped) return this.fallback(refs.map((ref) => ({ ref, delayMs: 0 })));
+    if (this.stopped)
+      return this.fallback(
+        refs.map((ref) => ({ ref, delayMs: 0 })),
+        'shutdown',
+      );
     const now = Date.now();
     const touched = new Set<string>();
     for (const { known, ...ref } of refs) {
@@ -204,7 +210,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
         else missed.push(w);
       });
       line.queue.unshift(...missed);
-      if (this.stopped) return this.giveUp(partnerId, line, line.queue.length);
+      if (this.stopped) return this.giveUp(partnerId, line, line.queue.length, 'shutdown');
       if (missed.length < batch.length) line.pollMs = 0;
       if (missed.length && line.active === 0) return this.pollLater(partnerId, line);
       if (!missed.length) this.pump(partnerId);
@@ -261,7 +267,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
       }
       if (d.blocker) {
         // Read when the relay handed it over, so possibly long ago: the job looks again once it exists.
-        await this.fallback([{ ref, delayMs: orderingDelay(d.blocker.dueAt) }]);
+        await this.fallback([{ ref, delayMs: orderingDelay(d.blocker.dueAt) }], 'ordering');
         await this.attempts.wakeIfUnblocked(ref.id, this.scheduler.jobId(ref));
         return undefined;
       }
@@ -270,7 +276,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
     } catch (err) {
       // Not sent (database away while loading): the job path takes it, or else the sweeper once the claim
       // lapses. Sent but not recorded: the claim lapses and the attempt is made again (at-least-once).
-      if (!sending) await this.fallback([{ ref, delayMs: 1000 }]);
+      if (!sending) await this.fallback([{ ref, delayMs: 1000 }], 'load_failed');
       throw err;
     }
   }
@@ -292,12 +298,17 @@ export class DirectDeliveryService implements OnModuleDestroy {
   }
 
   /** Hands the partner's `n` oldest waiting attempts to the job path. */
-  private giveUp(partnerId: string, line: PartnerLine, n: number): void {
+  private giveUp(partnerId: string, line: PartnerLine, n: number, reason: DirectFallbackReason): void {
     const out = line.queue.splice(0, n);
     this.held -= out.length;
     this.roomCheck(line);
     this.forget(partnerId, line);
-    this.track(this.fallback(out.map((w) => ({ ref: w.ref, delayMs: 0 }))));
+    this.track(
+      this.fallback(
+        out.map((w) => ({ ref: w.ref, delayMs: 0 })),
+        reason,
+      ),
+    );
   }
 
   /** Attempts that waited since before `before` (all of them when stopping) go to the job path. */
@@ -305,7 +316,7 @@ export class DirectDeliveryService implements OnModuleDestroy {
     for (const [partnerId, line] of this.lines) {
       let n = 0;
       while (n < line.queue.length && line.queue[n].since <= before) n++;
-      if (n) this.giveUp(partnerId, line, n);
+      if (n) this.giveUp(partnerId, line, n, this.stopped ? 'shutdown' : 'no_slot');
     }
   }
 
@@ -329,8 +340,12 @@ export class DirectDeliveryService implements OnModuleDestroy {
    * The job path for attempts this process will not make: the claim released (due now, so an order's
    * hand-off finds them), then their jobs. If this fails the sweeper re-creates them once the claim lapses.
    */
-  private async fallback(items: Array<{ ref: DeliveryRef; delayMs: number }>): Promise<void> {
+  private async fallback(
+    items: Array<{ ref: DeliveryRef; delayMs: number }>,
+    reason: DirectFallbackReason,
+  ): Promise<void> {
     if (!items.length) return;
+    this.metrics.directFallbacks.inc({ reason }, items.length);
     try {
       await this.repo.releaseClaims(items.map((i) => i.ref));
       await this.scheduler.enqueueMany(items.map((i) => ({ ...i.ref, delayMs: i.delayMs })));

@@ -2,11 +2,19 @@ import { Counter, Histogram, register, type Registry } from 'prom-client';
 
 export type AttemptOutcome = 'delivered' | 'http_error' | 'gone' | 'timeout' | 'network' | 'refused';
 
+/**
+ * Why a first attempt the relay handed to the direct sender went to the job path instead: no slot of the
+ * partner within the wait bound, an earlier event of its order still unsettled, the delivery could not be
+ * loaded, or the worker was stopping.
+ */
+export type DirectFallbackReason = 'no_slot' | 'ordering' | 'load_failed' | 'shutdown';
+
 export interface WebhookMetrics {
   attempts: Counter<'outcome'>;
   finished: Counter<'status'>;
   attemptDuration: Histogram<'outcome'>;
   deliveryLatency: Histogram;
+  directFallbacks: Counter<'reason'>;
 }
 
 function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
@@ -62,6 +70,17 @@ export function webhookMetrics(registry: Registry = register): WebhookMetrics {
           name: 'webhook_delivery_latency_seconds',
           help: 'From the event being recorded to the partner acknowledging it (delivered events only)',
           buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200],
+          registers,
+        }),
+    ),
+    directFallbacks: getOrCreate(
+      registry,
+      'webhook_direct_fallbacks_total',
+      () =>
+        new Counter({
+          name: 'webhook_direct_fallbacks_total',
+          help: 'First attempts handed from the direct sender to the job path, by reason',
+          labelNames: ['reason'] as const,
           registers,
         }),
     ),
