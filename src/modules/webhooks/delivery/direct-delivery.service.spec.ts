@@ -136,12 +136,12 @@ describe('direct delivery plan', () => {
 });
 
 /**
- * A service whose partner's slots are all held elsewhere (another worker process) for the first `busyAcquires`
- * acquires, then free: acquires and hand-offs to the job path are recorded; the exchange is the test's.
+ * A service with an exchange the test drives and slots acquired by `acquire`: hand-offs to the job path and slot
+ * releases are recorded.
  */
-function sharedSlotsService(busyAcquires: number) {
-  const acquiredAt: number[] = [];
+function drivenService(acquire: () => Promise<string | null>) {
   const handedToJobs: string[] = [];
+  const releases: Array<{ token: string; answer?: ExchangeAnswer }> = [];
   const { exchange, exchangeStarted, finish } = drivenExchange();
   const config = { webhooks: { timeoutMs: 10_000, retryScheduleMs: [0] } } as unknown as AppConfig;
   const s = new DirectDeliveryService(
@@ -151,13 +151,26 @@ function sharedSlotsService(busyAcquires: number) {
       jobId: (r: { id: string }) => r.id,
       enqueueMany: async (refs: Array<{ id: string }>) => void handedToJobs.push(...refs.map((r) => r.id)),
     } as unknown as DeliveryScheduler,
-    {
-      acquire: async () => (acquiredAt.push(Date.now()) > busyAcquires ? 'lease-1' : null),
-    } as unknown as PartnerDeliverySlots,
+    { acquire } as unknown as PartnerDeliverySlots,
     exchange,
-    { release: async () => ({ free: 1, handedOff: 0 }) } as unknown as DeliveryAttemptService,
+    {
+      release: async (_partnerId: string, token: string, answer?: ExchangeAnswer) => {
+        releases.push({ token, answer });
+        return { free: 1, handedOff: 0 };
+      },
+    } as unknown as DeliveryAttemptService,
   );
-  return { s, acquiredAt, handedToJobs, exchangeStarted, finish };
+  return { s, handedToJobs, releases, exchangeStarted, finish };
+}
+
+/**
+ * A partner whose slots are all held elsewhere (another worker process) for the first `busyAcquires` acquires,
+ * then free; the time of each acquire is recorded.
+ */
+function sharedSlotsService(busyAcquires: number) {
+  const acquiredAt: number[] = [];
+  const service = drivenService(async () => (acquiredAt.push(Date.now()) > busyAcquires ? 'lease-1' : null));
+  return { ...service, acquiredAt };
 }
 
 describe('direct delivery while other processes hold the slots', () => {
@@ -212,26 +225,7 @@ describe('direct delivery while other processes hold the slots', () => {
 
 /** A service with one slot to give and an exchange the test drives; slot releases are recorded. */
 function sendingService() {
-  const releases: Array<{ token: string; answer?: ExchangeAnswer }> = [];
-  const { exchange, exchangeStarted, finish } = drivenExchange();
-  const config = { webhooks: { timeoutMs: 10_000, retryScheduleMs: [0] } } as unknown as AppConfig;
-  const s = new DirectDeliveryService(
-    config,
-    { releaseClaims: async () => undefined } as unknown as DeliveryAttemptsRepository,
-    {
-      jobId: (r: { id: string }) => r.id,
-      enqueueMany: async () => undefined,
-    } as unknown as DeliveryScheduler,
-    { acquire: async () => 'lease-1' } as unknown as PartnerDeliverySlots,
-    exchange,
-    {
-      release: async (_partnerId: string, token: string, answer?: ExchangeAnswer) => {
-        releases.push({ token, answer });
-        return { free: 1, handedOff: 0 };
-      },
-    } as unknown as DeliveryAttemptService,
-  );
-  return { s, releases, exchangeStarted, finish };
+  return drivenService(async () => 'lease-1');
 }
 
 describe('direct delivery attempt', () => {
