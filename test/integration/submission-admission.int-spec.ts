@@ -1,6 +1,7 @@
 // Each TruBit account's submission line against the real Redis: jobs are admitted in arrival order, only the
-// first `heads` at a time (across worker instances), a job keeps its place when it asks again, leaving wakes
-// the job that has just become a head, accounts do not share a line, and a job gone silent is dropped.
+// first `heads` at a time (across worker instances, whatever their clocks say), a job keeps its place when it
+// asks again, leaving wakes the job that has just become a head, accounts do not share a line, and a job gone
+// silent is dropped.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -60,6 +61,26 @@ describe('submission admission: one first-come line per TruBit account', () => {
     await a.leave(acc, 'early0');
     assert.equal(await a.admit(acc, 'late'), false, 'early4 is ahead of it');
     assert.equal(await a.admit(acc, 'early4'), true);
+  });
+
+  test("arrival order is the order the joins reach Redis, not the instances' clocks", async (t) => {
+    const clock = { now: Date.now() };
+    t.mock.method(Date, 'now', () => clock.now);
+    // Five jobs in one millisecond, their ids in reverse order: the fifth still waits.
+    const sameMs = account();
+    const ids = ['job-z', 'job-y', 'job-x', 'job-w', 'job-v'];
+    const admitted: boolean[] = [];
+    for (const id of ids) admitted.push(await a.admit(sameMs, id));
+    assert.deepEqual(admitted, [true, true, true, true, false]);
+    assert.equal(await a.leave(sameMs, 'job-x'), 'job-v');
+
+    // An instance whose clock runs a second behind joins last, and is behind those who came first.
+    const skewed = account();
+    clock.now += 1000;
+    for (let i = 0; i < 4; i++) await a.admit(skewed, `ahead${i}`);
+    clock.now -= 2000;
+    assert.equal(await b.admit(skewed, 'behind'), false);
+    assert.equal(await a.admit(skewed, 'ahead0'), true);
   });
 
   test('accounts do not share a line', async () => {

@@ -16,9 +16,10 @@ export const PARKED_MS = 60_000;
 const STALE_MS = 4 * PARKED_MS;
 const KEY_TTL_MS = 3_600_000;
 
-// KEYS: line (zset: job id → arrival), seen (zset: job id → last asked). ARGV: now, job id, heads, stale cutoff,
-// ttl. Joins the line once (arrival kept), drops members not seen since the cutoff, answers 1 if the job is
-// among the first `heads`, else 0.
+// KEYS: line (zset: job id → place in arrival order), seen (zset: job id → last asked). ARGV: now, job id, heads,
+// stale cutoff, ttl. Drops members not seen since the cutoff, joins the line once (behind its last member: the
+// place is the order Redis ran the joins, so jobs arriving in the same millisecond, or from instances whose
+// clocks differ, still keep their arrival order), answers 1 if the job is among the first `heads`, else 0.
 const ADMIT = new RedisScript(
   `
 local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[4], 'LIMIT', 0, 100)
@@ -26,7 +27,10 @@ for _, member in ipairs(stale) do
   redis.call('ZREM', KEYS[1], member)
   redis.call('ZREM', KEYS[2], member)
 end
-redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[2])
+if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('ZADD', KEYS[1], (tonumber(last[2]) or 0) + 1, ARGV[2])
+end
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
@@ -52,7 +56,7 @@ return next[1] or false`,
  * a row was retried on an exponential backoff, and the oldest orders of a burst were submitted last (measured:
  * 1,500 orders at 8 a second, 64% of the jobs retried, one of the first hundred orders submitted 1,452nd).
  *
- * Each account has a line (a Redis sorted set, by arrival). Only its first `heads` jobs may claim their orders
+ * Each account has a line (a Redis sorted set, in arrival order). Only its first `heads` jobs may claim their orders
  * and wait for the limiter (two seconds of the account's rate: enough to keep it busy while TruBit answers, few
  * enough that a head seldom waits out the limiter, and one that does keeps its place); the others park as
  * delayed jobs, holding no worker slot, so one account's backlog never blocks another account's orders. A job
