@@ -74,7 +74,7 @@ describe('submission admission: one first-come line per TruBit account', () => {
     assert.deepEqual(admitted, [true, true, true, true, false]);
     assert.equal(await a.leave(sameMs, 'job-x'), 'job-v');
 
-    // An instance whose clock runs a second behind joins last, and is behind those who came first.
+    // An instance whose clock runs two seconds behind the other's joins last, and is behind those who came first.
     const skewed = account();
     clock.now += 1000;
     for (let i = 0; i < 4; i++) await a.admit(skewed, `ahead${i}`);
